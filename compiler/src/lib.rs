@@ -1,0 +1,1 @@
+//! The Switchyard compiler: load, validate, diff and emit routing bundles.

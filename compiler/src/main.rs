@@ -1,0 +1,3 @@
+//! `switchyard`: the compiler's command-line shell.
+
+fn main() {}

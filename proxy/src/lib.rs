@@ -1,0 +1,1 @@
+//! The Switchyard proxy: serves a routing bundle and hot-reloads it.

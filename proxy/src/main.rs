@@ -1,0 +1,3 @@
+//! `switchyard-proxy`: the proxy's command-line shell.
+
+fn main() {}

@@ -28,6 +28,37 @@ pub struct EnvironmentFile {
     /// Upstreams by name.
     #[serde(default)]
     pub upstreams: BTreeMap<String, UpstreamDef>,
+    /// The parent Gateway of the generated Gateway API routes (`--target gateway-api`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayRef>,
+}
+
+/// A Kubernetes Gateway that generated HTTPRoutes attach to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayRef {
+    /// The Gateway's name.
+    pub name: String,
+    /// Its namespace; the route's own namespace when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// A listener (section) of the Gateway; all listeners when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// The Kubernetes Service behind an upstream (`--target gateway-api`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesService {
+    /// The Service's name.
+    pub service: String,
+    /// The Service port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// Its namespace; the route's own namespace when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
 /// One upstream: a named group of endpoints that serve the same thing.
@@ -37,6 +68,9 @@ pub struct UpstreamDef {
     /// `host:port` addresses; requests are balanced over them.
     #[schemars(length(min = 1))]
     pub endpoints: Vec<String>,
+    /// The Kubernetes Service serving these endpoints, for Gateway API output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes: Option<KubernetesService>,
 }
 
 /// A release manifest (`<service>.toml`): the versions of one service in one environment.

@@ -1,0 +1,1 @@
+//! Renders a Switchyard bundle as Kubernetes Gateway API resources (HTTPRoute).

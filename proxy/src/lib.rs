@@ -1,1 +1,27 @@
 //! The Switchyard proxy: serves a routing bundle and hot-reloads it.
+//!
+//! Pure core (no IO, no tokio): [`normalize`] (request paths), [`split`] (weighted,
+//! sticky and matched side choice), [`balance`] (endpoints), [`lifecycle`]
+//! (deprecation and retirement answers), [`headers`] (hop-by-hop, forwarding, tags) and
+//! [`table`] (bundle → routing table → `route(request) -> Decision`).
+//!
+//! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
+//! [`upstream`] (pooled client), [`forward`] (the request phases), [`server`]
+//! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
+//! [`respond`] (JSON errors), [`cli`] (flags) and [`app`] (wiring).
+
+pub mod admin;
+pub mod app;
+pub mod balance;
+pub mod cli;
+pub mod forward;
+pub mod headers;
+pub mod lifecycle;
+pub mod normalize;
+pub mod reload;
+pub mod respond;
+pub mod server;
+pub mod split;
+pub mod state;
+pub mod table;
+pub mod upstream;

@@ -1,3 +1,62 @@
-//! `switchyard-proxy`: the proxy's command-line shell.
+//! `switchyard-proxy`: the proxy's command-line shell. Parses flags, sets up logging,
+//! starts the proxy (exit 2 if it cannot), and shuts it down on SIGTERM or SIGINT.
+//!
+//! Once bound it logs `listening on http://ADDR` and `admin on http://ADDR` (stderr),
+//! which is how scripts and tests started with `--listen 127.0.0.1:0` learn the ports.
 
-fn main() {}
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use switchyard_proxy::app::Ready;
+use switchyard_proxy::cli::Args;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    match run(args) {
+        Ok(code) => code,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let ready = Ready::start(args).await?;
+        if let Some(address) = ready.listen_address() {
+            tracing::info!("listening on http://{address}");
+        }
+        if let Some(address) = ready.admin_address() {
+            tracing::info!("admin on http://{address}");
+        }
+        let (stop, shutdown) = watch::channel(false);
+        let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        let serving = tokio::spawn(ready.run(shutdown));
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+        stop.send_replace(true);
+        serving.await.context("the proxy task failed")?;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}

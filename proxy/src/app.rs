@@ -1,0 +1,155 @@
+//! Wiring: load the bundle, bind the listeners, then run the proxy server, the admin
+//! server and the reloader until shutdown. Every task spawned here is awaited here.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::cli::Args;
+use crate::forward::Forwarder;
+use crate::headers::TrustedProxies;
+use crate::reload::{self, LoadError, ReloadSettings};
+use crate::server::{self, Limits};
+use crate::state::State;
+use crate::upstream::{UpstreamClient, UpstreamSettings};
+
+/// Why the proxy could not start (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The bundle is missing or invalid.
+    #[error("cannot serve {path}: {source}")]
+    Bundle {
+        /// The bundle path.
+        path: std::path::PathBuf,
+        /// Why.
+        source: LoadError,
+    },
+    /// An address cannot be bound.
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A proxy with its bundle loaded and its listeners bound, not yet serving.
+#[derive(Debug)]
+pub struct Ready {
+    args: Args,
+    state: Arc<State>,
+    seen: u64,
+    listener: TcpListener,
+    admin: Option<TcpListener>,
+}
+
+impl Ready {
+    /// Loads the bundle and binds the listeners.
+    pub async fn start(args: Args) -> Result<Ready, StartError> {
+        let (table, seen) = reload::load(&args.bundle).map_err(|source| StartError::Bundle {
+            path: args.bundle.clone(),
+            source,
+        })?;
+        tracing::info!(
+            generation = table.generation(),
+            environment = table.environment(),
+            bundle = %args.bundle.display(),
+            "bundle loaded"
+        );
+        let listener = bind(args.listen).await?;
+        let admin = match args.admin {
+            Some(address) => Some(bind(address).await?),
+            None => None,
+        };
+        Ok(Ready {
+            state: Arc::new(State::new(table)),
+            seen,
+            listener,
+            admin,
+            args,
+        })
+    }
+
+    /// The bound API address.
+    pub fn listen_address(&self) -> Option<SocketAddr> {
+        self.listener.local_addr().ok()
+    }
+
+    /// The bound admin address.
+    pub fn admin_address(&self) -> Option<SocketAddr> {
+        self.admin
+            .as_ref()
+            .and_then(|admin| admin.local_addr().ok())
+    }
+
+    /// Serves until `shutdown` fires, then drains and returns.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let args = self.args;
+        let limits = Limits {
+            max_header_bytes: args.max_header_bytes,
+            max_headers: args.max_headers,
+            header_read_timeout: args.header_read_timeout,
+            drain_timeout: args.drain_timeout,
+        };
+        let forwarder = Arc::new(Forwarder {
+            state: Arc::clone(&self.state),
+            client: UpstreamClient::new(UpstreamSettings {
+                connect_timeout: args.upstream_connect_timeout,
+                request_timeout: args.upstream_timeout,
+                idle_timeout: args.upstream_idle_timeout,
+            }),
+            trusted: TrustedProxies::new(args.trusted_proxies.clone()),
+        });
+        let proxy = server::serve(
+            self.listener,
+            limits,
+            move |request, peer| {
+                let forwarder = Arc::clone(&forwarder);
+                async move { forwarder.handle(request, peer).await }
+            },
+            shutdown.clone(),
+        );
+        let admin_state = Arc::clone(&self.state);
+        let admin = async {
+            if let Some(listener) = self.admin {
+                server::serve(
+                    listener,
+                    limits,
+                    move |request, _| {
+                        let response = crate::admin::handle(&admin_state, &request);
+                        async move { response }
+                    },
+                    shutdown.clone(),
+                )
+                .await;
+            }
+        };
+        let reloader = reload::run(
+            ReloadSettings {
+                path: args.bundle.clone(),
+                debounce: args.reload_debounce,
+                poll_interval: args.reload_poll,
+            },
+            Arc::clone(&self.state),
+            self.seen,
+            shutdown.clone(),
+        );
+        let mut draining = shutdown.clone();
+        let state = Arc::clone(&self.state);
+        let mark_draining = async move {
+            server::signalled(&mut draining).await;
+            state.start_draining();
+            tracing::info!("shutting down: draining in-flight requests");
+        };
+        tokio::join!(proxy, admin, reloader, mark_draining);
+    }
+}
+
+async fn bind(address: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(address)
+        .await
+        .map_err(|source| StartError::Bind { address, source })
+}

@@ -1,0 +1,176 @@
+//! The request path, as explicit phases: route (pure, on the serving table), answer
+//! locally (400/404/405/410), or rewrite the request, forward it, and rewrite the
+//! response. Bodies stream through in both directions.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http::header::{HOST, HeaderValue, LINK};
+use http::uri::{PathAndQuery, Scheme, Uri};
+use http::{Request, Response, StatusCode};
+use http_body_util::Either;
+use hyper::body::Incoming;
+
+use crate::headers::{
+    DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, set_forwarded, strip_hop_by_hop,
+    tag_request,
+};
+use crate::respond::{self, ProxyBody};
+use crate::split::Side;
+use crate::state::State;
+use crate::table::{ApiRoute, Decision, Route};
+use crate::upstream::{ForwardError, UpstreamClient};
+
+/// Everything the request path needs, shared by all connections.
+#[derive(Debug)]
+pub struct Forwarder {
+    /// The serving table and counters.
+    pub state: Arc<State>,
+    /// The pooled upstream client.
+    pub client: UpstreamClient,
+    /// Whose forwarding chains are believed.
+    pub trusted: TrustedProxies,
+}
+
+impl Forwarder {
+    /// Handles one client request from `peer`.
+    pub async fn handle(
+        &self,
+        request: Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Response<ProxyBody> {
+        let table = self.state.table();
+        let uri = request.uri().clone();
+        let decision = table.route(request.method(), uri.path(), request.headers());
+        match decision {
+            Decision::BadPath(error) => {
+                tracing::debug!(path = uri.path(), reason = error.reason(), "bad path");
+                respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string())
+            }
+            Decision::NotFound => respond::error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no API operation is declared at this path",
+            ),
+            Decision::MethodNotAllowed { allow } => {
+                let mut response = respond::error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    "this path does not declare this method",
+                );
+                response
+                    .headers_mut()
+                    .insert(http::header::ALLOW, allow.clone());
+                response
+            }
+            Decision::Gone { route } => {
+                let body = route.api().lifecycle.gone_body.clone().unwrap_or_default();
+                let mut response = respond::json(StatusCode::GONE, body);
+                add_version_headers(response.headers_mut(), route.api());
+                response
+            }
+            Decision::Forward {
+                route,
+                side,
+                upstream,
+                path,
+            } => {
+                let path_and_query = match (&path, uri.path_and_query()) {
+                    (std::borrow::Cow::Borrowed(_), Some(original)) => Ok(original.clone()),
+                    (_, original) => rebuild(&path, original.and_then(PathAndQuery::query)),
+                };
+                let Ok(path_and_query) = path_and_query else {
+                    return respond::error(
+                        StatusCode::BAD_REQUEST,
+                        "bad_path",
+                        "the normalized path is not a valid URI",
+                    );
+                };
+                let target = Uri::builder()
+                    .scheme(Scheme::HTTP)
+                    .authority(upstream.pick().clone())
+                    .path_and_query(path_and_query)
+                    .build();
+                match target {
+                    Ok(target) => self.forward(request, target, route, side, peer).await,
+                    Err(error) => respond::error(
+                        StatusCode::BAD_GATEWAY,
+                        "bad_upstream_uri",
+                        &error.to_string(),
+                    ),
+                }
+            }
+        }
+    }
+
+    async fn forward(
+        &self,
+        mut request: Request<Incoming>,
+        target: Uri,
+        route: &Route,
+        side: Side,
+        peer: SocketAddr,
+    ) -> Response<ProxyBody> {
+        let api = route.api();
+        if !request.headers().contains_key(HOST)
+            && let Some(authority) = request.uri().authority()
+            && let Ok(host) = HeaderValue::from_str(authority.as_str())
+        {
+            request.headers_mut().insert(HOST, host);
+        }
+        *request.uri_mut() = target;
+        *request.version_mut() = http::Version::HTTP_11;
+        let headers = request.headers_mut();
+        strip_hop_by_hop(headers);
+        set_forwarded(headers, peer.ip(), &self.trusted);
+        tag_request(headers, &api.tags, side);
+        match self.client.send(request).await {
+            Ok(response) => {
+                let (mut parts, body) = response.into_parts();
+                strip_hop_by_hop(&mut parts.headers);
+                add_version_headers(&mut parts.headers, api);
+                Response::from_parts(parts, Either::Left(body))
+            }
+            Err(error) => {
+                tracing::warn!(
+                    service = api.service,
+                    version = api.version,
+                    release = side.as_str(),
+                    template = route.template(),
+                    %error,
+                    "upstream failed"
+                );
+                let status = match error {
+                    ForwardError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+                    ForwardError::Connect(_) | ForwardError::Failed(_) => StatusCode::BAD_GATEWAY,
+                };
+                let mut response = respond::error(status, error.kind(), &error.to_string());
+                add_version_headers(response.headers_mut(), api);
+                response
+            }
+        }
+    }
+}
+
+/// The normalized path with the original query.
+fn rebuild(path: &str, query: Option<&str>) -> Result<PathAndQuery, http::uri::InvalidUri> {
+    match query {
+        Some(query) => PathAndQuery::try_from(format!("{path}?{query}")),
+        None => PathAndQuery::try_from(path),
+    }
+}
+
+/// `x-api-version` on every answer of a version, plus its life-cycle headers.
+fn add_version_headers(headers: &mut http::HeaderMap, api: &ApiRoute) {
+    headers.insert(X_API_VERSION.clone(), api.tags.version.clone());
+    let lifecycle = &api.lifecycle;
+    if let Some(value) = &lifecycle.deprecation {
+        headers.insert(DEPRECATION.clone(), value.clone());
+    }
+    if let Some(value) = &lifecycle.sunset {
+        headers.insert(SUNSET.clone(), value.clone());
+    }
+    if let Some(value) = &lifecycle.link {
+        headers.append(LINK, value.clone());
+    }
+}

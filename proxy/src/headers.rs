@@ -1,0 +1,255 @@
+//! Header rewriting between client and upstream.
+//!
+//! Hop-by-hop headers (RFC 9110 §7.6.1) and every header the `Connection` header names
+//! are removed in both directions. Forwarded requests get `x-forwarded-for`,
+//! `x-forwarded-proto` and `forwarded`, trusting a client-supplied chain only from
+//! `--trusted-proxies`, and then the API tags, overwriting whatever the client sent
+//! (the tags are set last, so `Connection: x-api-version` cannot remove them).
+
+use std::net::IpAddr;
+
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use ipnet::IpNet;
+
+use crate::split::Side;
+
+/// `x-api-service`: the service name.
+pub static X_API_SERVICE: HeaderName = HeaderName::from_static("x-api-service");
+/// `x-api-version`: the full `info.version` of the served version.
+pub static X_API_VERSION: HeaderName = HeaderName::from_static("x-api-version");
+/// `x-api-release`: `current` or `target`.
+pub static X_API_RELEASE: HeaderName = HeaderName::from_static("x-api-release");
+/// `deprecation` (RFC 9745).
+pub static DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+/// `sunset` (RFC 8594).
+pub static SUNSET: HeaderName = HeaderName::from_static("sunset");
+
+static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
+static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
+
+/// Headers that describe one connection and are never forwarded.
+static HOP_BY_HOP: [&HeaderName; 9] = [
+    &header::CONNECTION,
+    &KEEP_ALIVE,
+    &PROXY_CONNECTION,
+    &header::PROXY_AUTHENTICATE,
+    &header::PROXY_AUTHORIZATION,
+    &header::TE,
+    &header::TRAILER,
+    &header::TRANSFER_ENCODING,
+    &header::UPGRADE,
+];
+
+/// Removes hop-by-hop headers and every header named in `Connection`.
+pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    if headers.contains_key(header::CONNECTION) {
+        let named: Vec<HeaderName> = headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+            .filter_map(|token| HeaderName::from_bytes(token.trim_ascii()).ok())
+            .collect();
+        for name in named {
+            headers.remove(name);
+        }
+    }
+    for name in HOP_BY_HOP {
+        headers.remove(name);
+    }
+}
+
+/// The proxies whose `x-forwarded-for` and `forwarded` chains are believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies {
+    networks: Vec<IpNet>,
+}
+
+impl TrustedProxies {
+    /// Trusts the given networks.
+    pub fn new(networks: Vec<IpNet>) -> TrustedProxies {
+        TrustedProxies { networks }
+    }
+
+    /// True when `address` is inside a trusted network.
+    pub fn contains(&self, address: IpAddr) -> bool {
+        let address = address.to_canonical();
+        self.networks
+            .iter()
+            .any(|network| network.contains(&address))
+    }
+}
+
+/// Sets `x-forwarded-for`, `x-forwarded-proto` and `forwarded` for a request from `peer`.
+///
+/// A trusted peer's chain is kept and `peer` appended; anyone else's chain is replaced.
+pub fn set_forwarded(headers: &mut HeaderMap, peer: IpAddr, trusted: &TrustedProxies) {
+    let peer = peer.to_canonical();
+    let keep_chain = trusted.contains(peer);
+    let node = match peer {
+        IpAddr::V4(v4) => format!("for={v4}"),
+        IpAddr::V6(v6) => format!("for=\"[{v6}]\""),
+    };
+    let chain = keep_chain
+        .then(|| joined(headers, &X_FORWARDED_FOR))
+        .flatten();
+    let xff = match chain {
+        Some(chain) => format!("{chain}, {peer}"),
+        None => peer.to_string(),
+    };
+    let chain = keep_chain
+        .then(|| joined(headers, &header::FORWARDED))
+        .flatten();
+    let forwarded = match chain {
+        Some(chain) => format!("{chain}, {node};proto=http"),
+        None => format!("{node};proto=http"),
+    };
+    insert_text(headers, &X_FORWARDED_FOR, xff);
+    insert_text(headers, &header::FORWARDED, forwarded);
+    if !keep_chain || !headers.contains_key(&X_FORWARDED_PROTO) {
+        headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
+    }
+}
+
+/// All values of a header joined by `, `, if it is present and readable.
+fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?.to_str().ok()?.to_owned();
+    values.try_fold(first, |mut all, value| {
+        all.push_str(", ");
+        all.push_str(value.to_str().ok()?);
+        Some(all)
+    })
+}
+
+fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: String) {
+    match HeaderValue::try_from(text) {
+        Ok(value) => {
+            headers.insert(name.clone(), value);
+        }
+        Err(_) => {
+            headers.remove(name);
+        }
+    }
+}
+
+/// The values of the API tags, prepared per version when a bundle loads.
+#[derive(Debug, Clone)]
+pub struct ApiTags {
+    /// `x-api-service` value.
+    pub service: HeaderValue,
+    /// `x-api-version` value.
+    pub version: HeaderValue,
+}
+
+/// Overwrites `x-api-service`, `x-api-version` and `x-api-release` on a forwarded request.
+pub fn tag_request(headers: &mut HeaderMap, tags: &ApiTags, side: Side) {
+    headers.insert(X_API_SERVICE.clone(), tags.service.clone());
+    headers.insert(X_API_VERSION.clone(), tags.version.clone());
+    headers.insert(
+        X_API_RELEASE.clone(),
+        HeaderValue::from_static(side.as_str()),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(
+                HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        headers
+    }
+
+    fn values(headers: &HeaderMap, name: &str) -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().expect("text").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn hop_by_hop_and_connection_named_headers_are_removed() {
+        let mut headers = request(&[
+            ("connection", "keep-alive, X-Secret"),
+            ("connection", "x-api-version"),
+            ("keep-alive", "timeout=5"),
+            ("te", "trailers"),
+            ("upgrade", "h2c"),
+            ("x-secret", "1"),
+            ("x-api-version", "9.9"),
+            ("accept", "*/*"),
+        ]);
+        strip_hop_by_hop(&mut headers);
+        let left: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
+        assert_eq!(left, ["accept"]);
+    }
+
+    #[test]
+    fn untrusted_chains_are_replaced_and_trusted_ones_extended() {
+        let spoofed = [
+            ("x-forwarded-for", "6.6.6.6"),
+            ("forwarded", "for=6.6.6.6"),
+            ("x-forwarded-proto", "https"),
+        ];
+        let peer: IpAddr = "10.0.0.5".parse().expect("ip");
+        let mut headers = request(&spoofed);
+        set_forwarded(&mut headers, peer, &TrustedProxies::default());
+        assert_eq!(values(&headers, "x-forwarded-for"), ["10.0.0.5"]);
+        assert_eq!(values(&headers, "forwarded"), ["for=10.0.0.5;proto=http"]);
+        assert_eq!(values(&headers, "x-forwarded-proto"), ["http"]);
+
+        let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
+        let mut headers = request(&spoofed);
+        headers.append("x-forwarded-for", HeaderValue::from_static("7.7.7.7"));
+        set_forwarded(&mut headers, peer, &trusted);
+        assert_eq!(
+            values(&headers, "x-forwarded-for"),
+            ["6.6.6.6, 7.7.7.7, 10.0.0.5"]
+        );
+        assert_eq!(
+            values(&headers, "forwarded"),
+            ["for=6.6.6.6, for=10.0.0.5;proto=http"]
+        );
+        assert_eq!(values(&headers, "x-forwarded-proto"), ["https"]);
+    }
+
+    #[test]
+    fn ipv6_peers_are_quoted_and_mapped_v4_is_canonical() {
+        let mut headers = HeaderMap::new();
+        set_forwarded(
+            &mut headers,
+            "::1".parse().expect("ip"),
+            &TrustedProxies::default(),
+        );
+        assert_eq!(values(&headers, "forwarded"), ["for=\"[::1]\";proto=http"]);
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");
+        let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
+        assert!(trusted.contains(mapped));
+    }
+
+    #[test]
+    fn tags_overwrite_client_values() {
+        let mut headers = request(&[
+            ("x-api-version", "0.0"),
+            ("x-api-version", "0.1"),
+            ("x-api-release", "target"),
+        ]);
+        let tags = ApiTags {
+            service: HeaderValue::from_static("products"),
+            version: HeaderValue::from_static("2.1"),
+        };
+        tag_request(&mut headers, &tags, Side::Current);
+        assert_eq!(values(&headers, "x-api-version"), ["2.1"]);
+        assert_eq!(values(&headers, "x-api-release"), ["current"]);
+        assert_eq!(values(&headers, "x-api-service"), ["products"]);
+    }
+}

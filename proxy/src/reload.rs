@@ -1,0 +1,203 @@
+//! Hot reload: watch the bundle's directory, read and verify a changed file, build the
+//! whole routing table off the request path, and swap it in as one value.
+//!
+//! The parent directory is watched rather than the file, so plain writes, atomic
+//! renames, editors' saves and Kubernetes ConfigMap `..data` symlink swaps are all
+//! seen; any event there leads to re-reading the bundle through its path and comparing
+//! a hash of the bytes. A slow poll is the backstop for missed events. Events are
+//! debounced (a quiet period) so a burst of writes is read once. A bad, truncated or
+//! missing file is logged with its reason and counted, and the last good table keeps
+//! serving; the same bad bytes are not counted twice.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use switchyard_schemas::bundle::{Bundle, BundleError};
+use tokio::sync::{mpsc, watch};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::server::signalled;
+use crate::state::State;
+use crate::table::{RoutingTable, TableError};
+
+/// Why a bundle file cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be read (missing, permissions).
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The bundle path.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// Not a valid bundle: parse, format or content hash.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    /// A verified bundle the proxy cannot route (references, templates, header values).
+    #[error("bundle cannot be routed: {0}")]
+    Table(#[from] TableError),
+}
+
+/// Parses, verifies and prepares a bundle's bytes (pure).
+pub fn prepare(bytes: &[u8]) -> Result<RoutingTable, LoadError> {
+    let bundle = Bundle::from_file_bytes(bytes)?;
+    Ok(RoutingTable::from_bundle(&bundle)?)
+}
+
+/// Reads and prepares the bundle at `path`; also returns the hash of the bytes read.
+pub fn load(path: &Path) -> Result<(RoutingTable, u64), LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok((prepare(&bytes)?, xxh3_64(&bytes)))
+}
+
+/// How the reloader watches.
+#[derive(Debug, Clone)]
+pub struct ReloadSettings {
+    /// The bundle file.
+    pub path: PathBuf,
+    /// Quiet period after the last event before the file is read.
+    pub debounce: Duration,
+    /// Interval of the backstop poll.
+    pub poll_interval: Duration,
+}
+
+/// Watches and reloads until `shutdown` fires. `seen` is the hash of the bytes serving now.
+pub async fn run(
+    settings: ReloadSettings,
+    state: Arc<State>,
+    seen: u64,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let (events, mut changes) = mpsc::channel(1);
+    let directory = match settings.path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    // Kept alive for the whole loop; dropping it stops the watch.
+    let _watcher = match watch_directory(&directory, events) {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            tracing::warn!(directory = %directory.display(), %error, "cannot watch the bundle's directory; polling only");
+            None
+        }
+    };
+    let mut poll = tokio::time::interval(settings.poll_interval);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    poll.tick().await;
+    let mut seen = seen;
+    loop {
+        tokio::select! {
+            Some(()) = changes.recv() => {
+                if !quiet(&mut changes, settings.debounce, &mut shutdown).await {
+                    return;
+                }
+            }
+            _ = poll.tick() => {}
+            () = signalled(&mut shutdown) => return,
+        }
+        let path = settings.path.clone();
+        let state = Arc::clone(&state);
+        match tokio::task::spawn_blocking(move || check(&path, &state, seen)).await {
+            Ok(now) => seen = now,
+            Err(error) => tracing::error!(%error, "bundle check failed"),
+        }
+    }
+}
+
+/// Waits until no event arrived for `debounce` (at most 20 periods). False on shutdown.
+async fn quiet(
+    changes: &mut mpsc::Receiver<()>,
+    debounce: Duration,
+    shutdown: &mut watch::Receiver<bool>,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + debounce * 20;
+    loop {
+        tokio::select! {
+            Some(()) = changes.recv() => {
+                if tokio::time::Instant::now() >= deadline {
+                    return true;
+                }
+            }
+            () = tokio::time::sleep(debounce) => return true,
+            () = signalled(shutdown) => return false,
+        }
+    }
+}
+
+/// Reads the bundle and swaps it in if its bytes changed and it is valid. Returns the
+/// hash of what was read (of the error, when it could not be read).
+fn check(path: &Path, state: &State, seen: u64) -> u64 {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            let error = LoadError::Read {
+                path: path.to_owned(),
+                source,
+            };
+            let reason = error.to_string();
+            let hash = xxh3_64(reason.as_bytes());
+            if hash != seen {
+                reject(state, reason);
+            }
+            return hash;
+        }
+    };
+    let hash = xxh3_64(&bytes);
+    if hash == seen {
+        return hash;
+    }
+    match prepare(&bytes) {
+        Ok(table) if table.generation() == state.table().generation() => {
+            tracing::debug!(
+                generation = table.generation(),
+                "bundle rewritten without changes"
+            );
+        }
+        Ok(table) => {
+            let generation = table.generation().to_owned();
+            let environment = table.environment().to_owned();
+            state.publish(table);
+            tracing::info!(%generation, %environment, "bundle reloaded");
+        }
+        Err(error) => reject(state, error.to_string()),
+    }
+    hash
+}
+
+fn reject(state: &State, reason: String) {
+    tracing::warn!(
+        %reason,
+        serving = state.table().generation(),
+        "bundle rejected; the last good one keeps serving"
+    );
+    state.reject(reason);
+}
+
+/// Watches `directory` (not recursively) and signals `events` on any change in it.
+fn watch_directory(
+    directory: &Path,
+    events: mpsc::Sender<()>,
+) -> Result<RecommendedWatcher, notify::Error> {
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        let relevant = match event {
+            Ok(event) => !matches!(
+                event.kind,
+                EventKind::Access(kind) if kind != AccessKind::Close(AccessMode::Write)
+            ),
+            Err(_) => true,
+        };
+        if relevant {
+            // A full channel already holds a pending change: coalescing is the point.
+            let _ = events.try_send(());
+        }
+    })?;
+    watcher.watch(directory, RecursiveMode::NonRecursive)?;
+    Ok(watcher)
+}

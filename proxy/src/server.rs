@@ -1,0 +1,105 @@
+//! The thin tokio/hyper layer: accepts connections on a listener, serves HTTP/1.1 and
+//! HTTP/2 (prior knowledge, h2c) with explicit header limits, hands each request to a
+//! handler, and drains gracefully when the shutdown signal fires.
+//!
+//! The accept loop owns every connection task (a `JoinSet`) and awaits them when
+//! draining, up to a bound, after which the rest are aborted.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use http::{Request, Response};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::respond::ProxyBody;
+
+/// Limits on what a client may send before its request is routed.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes of request head (HTTP/1 buffer; HTTP/2 header list size). Exceeded: 431.
+    pub max_header_bytes: usize,
+    /// Number of request headers (HTTP/1). Exceeded: 431.
+    pub max_headers: usize,
+    /// Time allowed to receive a request head (HTTP/1).
+    pub header_read_timeout: Duration,
+    /// How long in-flight requests may take to finish when draining.
+    pub drain_timeout: Duration,
+}
+
+/// Resolves when the shutdown signal is set (or its sender is gone).
+pub async fn signalled(shutdown: &mut watch::Receiver<bool>) {
+    // An error means the sender is gone, which also means shut down.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// Serves `listener` with `handler` until `shutdown` fires, then drains.
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    limits: Limits,
+    handler: H,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+{
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_header_bytes.max(8192))
+        .max_headers(limits.max_headers);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    // Nagle only delays small proxied writes; failure to disable it is harmless.
+                    let _ = stream.set_nodelay(true);
+                    let handler = handler.clone();
+                    let service = service_fn(move |request| {
+                        let response = handler(request, peer);
+                        async move { Ok::<_, Infallible>(response.await) }
+                    });
+                    let connection = builder
+                        .serve_connection(TokioIo::new(stream), service)
+                        .into_owned();
+                    let connection = graceful.watch(connection);
+                    connections.spawn(async move {
+                        if let Err(error) = connection.await {
+                            tracing::debug!(%peer, %error, "connection ended with an error");
+                        }
+                    });
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = connections.join_next() => {}
+            () = signalled(&mut shutdown) => break,
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(limits.drain_timeout) => {
+            tracing::warn!(remaining = connections.len(), "drain timed out; closing the remaining connections");
+        }
+    }
+    connections.shutdown().await;
+}

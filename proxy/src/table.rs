@@ -1,0 +1,413 @@
+//! The routing table: a bundle prepared for the request path, and `route`, the pure
+//! function from a request's method, path and headers to a [`Decision`].
+//!
+//! [`RoutingTable::from_bundle`] validates the whole bundle (templates, methods,
+//! upstream references, endpoints, weights, header values) and prepares everything a
+//! request needs — the router, per-path method tables with their `Allow` value, tag and
+//! life-cycle header values, split state — so that routing a request allocates only
+//! when its path needs normalizing. No IO and no tokio here: a table is built off the
+//! request path and published whole (see `reload`).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderValue, Method};
+use switchyard_schemas::bundle::{ApiVersion, Bundle, ServedStatus};
+use switchyard_schemas::manifest::TaskStatus;
+use switchyard_schemas::template::{PathTemplate, RouteConflict, RouteSet, TemplateError};
+
+use crate::balance::{Upstream, UpstreamError};
+use crate::headers::ApiTags;
+use crate::lifecycle::{InvalidHeaderText, Lifecycle};
+use crate::normalize::{PathError, normalize};
+use crate::split::{MatchSource, Side, Splitter, StickySource};
+
+/// A bundle ready to route requests.
+#[derive(Debug)]
+pub struct RoutingTable {
+    generation: String,
+    environment: String,
+    paths: RouteSet<PathEntry>,
+}
+
+/// The operations sharing one path shape.
+#[derive(Debug)]
+struct PathEntry {
+    methods: Vec<(Method, Route)>,
+    allow: HeaderValue,
+}
+
+/// The operations of one path shape by method name, while a table is built.
+type MethodTable = BTreeMap<String, (Method, Route)>;
+
+/// One served operation, prepared.
+#[derive(Debug)]
+pub struct Route {
+    template: String,
+    api: Arc<ApiRoute>,
+    splitter: Option<Splitter>,
+}
+
+/// One served API version, prepared.
+#[derive(Debug)]
+pub struct ApiRoute {
+    /// Service name.
+    pub service: String,
+    /// Major version.
+    pub major: u64,
+    /// Full `info.version`.
+    pub version: String,
+    /// Published, deprecated or retired.
+    pub status: ServedStatus,
+    /// Values of the `x-api-*` tags.
+    pub tags: ApiTags,
+    /// Life-cycle headers and 410 body.
+    pub lifecycle: Lifecycle,
+    current: Arc<Upstream>,
+    release: Option<ReleaseRoute>,
+}
+
+#[derive(Debug)]
+struct ReleaseRoute {
+    target: Arc<Upstream>,
+    task: String,
+}
+
+impl Route {
+    /// The operation's path template, e.g. `/v2/products/{id}`.
+    pub fn template(&self) -> &str {
+        &self.template
+    }
+
+    /// The API version this operation belongs to.
+    pub fn api(&self) -> &ApiRoute {
+        &self.api
+    }
+
+    /// The configured target weight (0–100) when a release is on.
+    pub fn weight(&self) -> Option<u8> {
+        self.splitter.as_ref().map(Splitter::weight)
+    }
+
+    /// The release task's name when a release is on.
+    pub fn task(&self) -> Option<&str> {
+        self.api
+            .release
+            .as_ref()
+            .map(|release| release.task.as_str())
+    }
+
+    fn choose(&self, headers: &HeaderMap) -> (Side, &Upstream) {
+        match (&self.splitter, &self.api.release) {
+            (Some(splitter), Some(release)) => match splitter.choose(headers) {
+                Side::Target => (Side::Target, &release.target),
+                Side::Current => (Side::Current, &self.api.current),
+            },
+            _ => (Side::Current, &self.api.current),
+        }
+    }
+}
+
+/// What to do with a request.
+#[derive(Debug)]
+pub enum Decision<'a> {
+    /// Forward to `upstream` on `side`, with the normalized `path`.
+    Forward {
+        /// The matched operation.
+        route: &'a Route,
+        /// The side of the split chosen.
+        side: Side,
+        /// The upstream of that side.
+        upstream: &'a Upstream,
+        /// The normalized path to send upstream.
+        path: Cow<'a, str>,
+    },
+    /// The version is retired: answer 410.
+    Gone {
+        /// The matched operation.
+        route: &'a Route,
+    },
+    /// No declared path matches: 404.
+    NotFound,
+    /// The path is declared, the method is not: 405 with `Allow`.
+    MethodNotAllowed {
+        /// The `Allow` header value.
+        allow: &'a HeaderValue,
+    },
+    /// The path was refused before routing: 400.
+    BadPath(PathError),
+}
+
+/// Why a bundle cannot be served.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    /// A path template the router cannot take.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// Two templates the router would confuse.
+    #[error(transparent)]
+    Conflict(#[from] RouteConflict),
+    /// An operation path outside its version's base path.
+    #[error("operation `{path}` of {service} v{major} is outside its base path `{base_path}`")]
+    OutsideBasePath {
+        /// Service.
+        service: String,
+        /// Major.
+        major: u64,
+        /// The version's base path.
+        base_path: String,
+        /// The operation's path.
+        path: String,
+    },
+    /// A method that is not an HTTP method token.
+    #[error("`{method}` on `{path}` is not an HTTP method")]
+    Method {
+        /// The method as written.
+        method: String,
+        /// The operation's path.
+        path: String,
+    },
+    /// The same method and path shape twice.
+    #[error("`{method} {path}` is declared twice")]
+    Duplicate {
+        /// Method.
+        method: String,
+        /// Path.
+        path: String,
+    },
+    /// A split naming an upstream the bundle does not have.
+    #[error("{service} v{major} refers to the unknown upstream `{upstream}`")]
+    UnknownUpstream {
+        /// Service.
+        service: String,
+        /// Major.
+        major: u64,
+        /// The missing upstream.
+        upstream: String,
+    },
+    /// An upstream without usable endpoints.
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    /// A weight above 100.
+    #[error("release `{task}` has weight {weight}, above 100")]
+    Weight {
+        /// Task.
+        task: String,
+        /// Weight.
+        weight: u8,
+    },
+    /// A match rule or sticky key that cannot be a header name or value.
+    #[error("release `{task}` has a match or sticky rule that is not a valid header: {detail}")]
+    Rule {
+        /// Task.
+        task: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A service, version or successor that cannot be sent in a header.
+    #[error(transparent)]
+    HeaderText(#[from] InvalidHeaderText),
+}
+
+impl RoutingTable {
+    /// Validates a (verified) bundle and prepares it for routing.
+    pub fn from_bundle(bundle: &Bundle) -> Result<RoutingTable, TableError> {
+        let upstreams = bundle
+            .upstreams
+            .iter()
+            .map(|(name, upstream)| {
+                Upstream::new(name, &upstream.endpoints).map(|u| (name.as_str(), Arc::new(u)))
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        let mut shapes: BTreeMap<String, (PathTemplate, MethodTable)> = BTreeMap::new();
+        for api in &bundle.apis {
+            let prepared = Arc::new(prepare_api(api, &upstreams)?);
+            for operation in &api.operations {
+                let template = PathTemplate::parse(&operation.path)?;
+                if !within(&api.base_path, template.as_str()) {
+                    return Err(TableError::OutsideBasePath {
+                        service: api.service.clone(),
+                        major: api.major,
+                        base_path: api.base_path.clone(),
+                        path: operation.path.clone(),
+                    });
+                }
+                let method = Method::from_bytes(operation.method.as_bytes()).map_err(|_| {
+                    TableError::Method {
+                        method: operation.method.clone(),
+                        path: operation.path.clone(),
+                    }
+                })?;
+                let route = Route {
+                    template: operation.path.clone(),
+                    splitter: prepare_splitter(api)?,
+                    api: Arc::clone(&prepared),
+                };
+                let (_, methods) = shapes
+                    .entry(template.shape())
+                    .or_insert_with(|| (template.clone(), BTreeMap::new()));
+                if methods
+                    .insert(operation.method.clone(), (method, route))
+                    .is_some()
+                {
+                    return Err(TableError::Duplicate {
+                        method: operation.method.clone(),
+                        path: operation.path.clone(),
+                    });
+                }
+            }
+        }
+        let mut paths = RouteSet::default();
+        for (template, methods) in shapes.into_values() {
+            let allow = methods.keys().cloned().collect::<Vec<_>>().join(", ");
+            let allow = HeaderValue::try_from(allow.as_str())
+                .map_err(|_| InvalidHeaderText(allow.clone()))?;
+            let entry = PathEntry {
+                methods: methods.into_values().collect(),
+                allow,
+            };
+            paths.insert(&template, entry)?;
+        }
+        Ok(RoutingTable {
+            generation: bundle.generation.clone(),
+            environment: bundle.environment.clone(),
+            paths,
+        })
+    }
+
+    /// The bundle's generation (`sha256:…`).
+    pub fn generation(&self) -> &str {
+        &self.generation
+    }
+
+    /// The bundle's environment.
+    pub fn environment(&self) -> &str {
+        &self.environment
+    }
+
+    /// Decides what to do with a request. `path` is the raw request path (no query).
+    pub fn route<'a>(
+        &'a self,
+        method: &Method,
+        path: &'a str,
+        headers: &HeaderMap,
+    ) -> Decision<'a> {
+        let path = match normalize(path) {
+            Ok(path) => path,
+            Err(error) => return Decision::BadPath(error),
+        };
+        let Some(entry) = self.paths.at(&path) else {
+            return Decision::NotFound;
+        };
+        let Some((_, route)) = entry.methods.iter().find(|(m, _)| m == method) else {
+            return Decision::MethodNotAllowed {
+                allow: &entry.allow,
+            };
+        };
+        if route.api.status == ServedStatus::Retired {
+            return Decision::Gone { route };
+        }
+        let (side, upstream) = route.choose(headers);
+        Decision::Forward {
+            route,
+            side,
+            upstream,
+            path,
+        }
+    }
+}
+
+/// Whether `path` is `base` or below it.
+fn within(base: &str, path: &str) -> bool {
+    let base = base.trim_end_matches('/');
+    path.strip_prefix(base)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+fn prepare_api(
+    api: &ApiVersion,
+    upstreams: &BTreeMap<&str, Arc<Upstream>>,
+) -> Result<ApiRoute, TableError> {
+    let find = |name: &str| {
+        upstreams
+            .get(name)
+            .cloned()
+            .ok_or_else(|| TableError::UnknownUpstream {
+                service: api.service.clone(),
+                major: api.major,
+                upstream: name.to_owned(),
+            })
+    };
+    let release = match &api.split.release {
+        Some(release) => Some(ReleaseRoute {
+            target: find(&release.target)?,
+            task: release.task.clone(),
+        }),
+        None => None,
+    };
+    Ok(ApiRoute {
+        service: api.service.clone(),
+        major: api.major,
+        version: api.version.clone(),
+        status: api.status,
+        tags: ApiTags {
+            service: text_value(&api.service)?,
+            version: text_value(&api.version)?,
+        },
+        lifecycle: Lifecycle::new(api)?,
+        current: find(&api.split.current)?,
+        release,
+    })
+}
+
+fn text_value(text: &str) -> Result<HeaderValue, InvalidHeaderText> {
+    HeaderValue::try_from(text).map_err(|_| InvalidHeaderText(text.to_owned()))
+}
+
+/// The split state of one operation, from its version's release.
+fn prepare_splitter(api: &ApiVersion) -> Result<Option<Splitter>, TableError> {
+    let Some(release) = &api.split.release else {
+        return Ok(None);
+    };
+    if release.weight > 100 {
+        return Err(TableError::Weight {
+            task: release.task.clone(),
+            weight: release.weight,
+        });
+    }
+    let rule_error = |detail: String| TableError::Rule {
+        task: release.task.clone(),
+        detail,
+    };
+    let weight = match release.status {
+        TaskStatus::Running => release.weight,
+        TaskStatus::Cancelled => 0,
+        TaskStatus::Completed => 100,
+    };
+    let sticky = release
+        .sticky
+        .as_ref()
+        .map(|key| StickySource::new(key).ok_or_else(|| rule_error(key.to_string())))
+        .transpose()?;
+    let match_rule = match (&release.match_rule, release.status) {
+        (Some(rule), TaskStatus::Running) => Some(MatchSource {
+            header: rule
+                .header
+                .parse()
+                .map_err(|_| rule_error(rule.header.clone()))?,
+            value: HeaderValue::try_from(rule.value.as_str())
+                .map_err(|_| rule_error(rule.value.clone()))?,
+        }),
+        _ => None,
+    };
+    Ok(Some(Splitter::new(
+        weight,
+        &release.task,
+        sticky,
+        match_rule,
+    )))
+}
+
+#[cfg(test)]
+mod tests;

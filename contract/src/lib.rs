@@ -14,6 +14,7 @@
 //! [`ProblemKind::UnresolvedRef`].
 
 mod build;
+mod compare;
 mod diff;
 mod document;
 mod model;
@@ -23,12 +24,13 @@ mod problem;
 mod reader;
 
 pub use build::{operation_key, path_shape};
-pub use diff::diff;
+pub use compare::{CompareError, Comparison, compare};
+pub use diff::{Change, ChangeClass, ChangeKind, Side, catalogue, diff, lookup};
 pub use document::{DocOperation, Document, Reading, SpecVersion, read_document};
 pub use model::{
-    Additional, Bound, Contract, Header, MediaType, Operation, Parameter, ParameterKey,
-    ParameterLocation, Property, RequestBody, Response, Schema, SchemaId, SecurityRequirement,
-    Type,
+    Additional, Bound, Contract, Header, MediaType, OTHER_KEYWORDS, Operation, Parameter,
+    ParameterKey, ParameterLocation, Property, RequestBody, Response, Schema, SchemaId,
+    SecurityRequirement, Type,
 };
 pub use position::{Located, Position};
 pub use problem::{Problem, ProblemKind, Severity};

@@ -306,4 +306,29 @@ pub struct Schema {
     pub default: Option<String>,
     /// `discriminator.propertyName`.
     pub discriminator: Option<String>,
+    /// Other validation keywords compared as written (canonical JSON text), e.g. `contains`,
+    /// `if`/`then`/`else`, `dependentRequired`, `patternProperties`; see [`OTHER_KEYWORDS`].
+    pub keywords: BTreeMap<String, String>,
 }
+
+/// Validation keywords kept as written in [`Schema::keywords`]: adding one restricts
+/// values, removing one relaxes them.
+pub const OTHER_KEYWORDS: &[&str] = &[
+    "contains",
+    "minContains",
+    "maxContains",
+    "if",
+    "then",
+    "else",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
+    "propertyNames",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+    "contentMediaType",
+    "contentEncoding",
+    "x-extensible-enum",
+];

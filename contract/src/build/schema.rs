@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::build::Builder;
 use crate::build::refs::{RefError, pointer_segments, ref_of, resolve};
 use crate::document::SpecVersion;
-use crate::model::{Additional, Bound, Property, Schema, SchemaId, Type};
+use crate::model::{Additional, Bound, OTHER_KEYWORDS, Property, Schema, SchemaId, Type};
 use crate::node::{Kind, Node, number_text};
 use crate::problem::{Problem, ProblemKind};
 
@@ -169,6 +169,9 @@ impl Builder<'_> {
                             .map(str::to_owned),
                     };
                 }
+                other if OTHER_KEYWORDS.contains(&other) => {
+                    schema.keywords.insert(other.to_owned(), canonical(value));
+                }
                 _ => {}
             }
         }
@@ -313,6 +316,11 @@ impl Builder<'_> {
         into.deprecated |= part.deprecated;
         merge_option(&mut into.default, &part.default);
         merge_option(&mut into.discriminator, &part.discriminator);
+        for (keyword, value) in &part.keywords {
+            into.keywords
+                .entry(keyword.clone())
+                .or_insert_with(|| value.clone());
+        }
     }
 
     /// A new schema that merges two existing ones (same property in two `allOf` parts).

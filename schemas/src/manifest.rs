@@ -327,6 +327,23 @@ impl CalendarDate {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
     }
+
+    /// The HTTP date (IMF-fixdate) of the last second of this day, e.g.
+    /// `Wed, 30 Jun 2027 23:59:59 GMT`: what a `Sunset` header announces, since a
+    /// version sunset on a date is served through that whole day.
+    pub fn http_date_end_of_day(self) -> String {
+        const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        // 1970-01-01 was a Thursday; rem_euclid keeps earlier dates right too.
+        let weekday = WEEKDAYS[usize::try_from(self.days_since_epoch().rem_euclid(7)).unwrap_or(0)];
+        let month = MONTHS[usize::from(self.month.clamp(1, 12) - 1)];
+        format!(
+            "{weekday}, {:02} {month} {:04} 23:59:59 GMT",
+            self.day, self.year
+        )
+    }
 }
 
 impl FromStr for CalendarDate {
@@ -429,6 +446,23 @@ mod tests {
         assert_eq!(
             CalendarDate::new(1970, 1, 2).map(CalendarDate::days_since_epoch),
             Some(1)
+        );
+        let http = |y, m, d| CalendarDate::new(y, m, d).map(CalendarDate::http_date_end_of_day);
+        assert_eq!(
+            http(2027, 6, 30).as_deref(),
+            Some("Wed, 30 Jun 2027 23:59:59 GMT")
+        );
+        assert_eq!(
+            http(1970, 1, 1).as_deref(),
+            Some("Thu, 01 Jan 1970 23:59:59 GMT")
+        );
+        assert_eq!(
+            http(1969, 12, 31).as_deref(),
+            Some("Wed, 31 Dec 1969 23:59:59 GMT")
+        );
+        assert_eq!(
+            http(2028, 2, 29).as_deref(),
+            Some("Tue, 29 Feb 2028 23:59:59 GMT")
         );
     }
 

@@ -1,1 +1,32 @@
-//! The Switchyard compiler: load, validate, diff and emit routing bundles.
+//! The Switchyard compiler: validates a configuration repository and emits one routing
+//! bundle per environment.
+//!
+//! The core is a pure pipeline over a [`FileSet`] ([`compile`]): parse manifests with
+//! spans ([`manifest`]), read OpenAPI documents ([`openapi`]), build the [`model`], run
+//! the [`rules`], emit [`bundle`]s. Reading the disk and writing bundles is the shell
+//! ([`disk`]); [`render`] turns diagnostics into text; [`cli`] parses arguments.
+
+pub mod bundle;
+pub mod cli;
+pub mod diagnostic;
+pub mod disk;
+pub mod manifest;
+pub mod model;
+pub mod openapi;
+pub mod pipeline;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod version;
+
+use std::path::Path;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use disk::{LoadError, WriteError, load_dir, write_bundles};
+pub use pipeline::{Compilation, compile};
+pub use source::FileSet;
+
+/// Reads the repository at `root` and compiles it.
+pub fn compile_dir(root: &Path) -> Result<Compilation, LoadError> {
+    Ok(compile(&load_dir(root)?))
+}

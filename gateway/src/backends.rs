@@ -56,10 +56,12 @@ impl<'a> Backends<'a> {
 
     fn resolve(&self, upstream: &str, findings: &mut Vec<Finding>) -> Option<KubernetesService> {
         let subject = || Subject::Upstream(upstream.to_owned());
+        let upstream_key = ["upstreams", upstream];
         let Some(definition) = self.upstreams.get(upstream) else {
             findings.push(Finding::new(
                 &UPSTREAM_WITHOUT_SERVICE,
                 subject(),
+                &upstream_key,
                 format!("upstream `{upstream}` is not defined in environment.toml, so it has no Kubernetes Service"),
             ));
             return None;
@@ -68,6 +70,7 @@ impl<'a> Backends<'a> {
             findings.push(Finding::new(
                 &UPSTREAM_WITHOUT_SERVICE,
                 subject(),
+                &upstream_key,
                 format!(
                     "upstream `{upstream}` has no Kubernetes Service for the gateway-api target; add `kubernetes = {{ service = \"NAME\", port = PORT }}`"
                 ),
@@ -79,6 +82,7 @@ impl<'a> Backends<'a> {
             findings.push(Finding::new(
                 &INVALID_KUBERNETES_NAME,
                 subject(),
+                &["upstreams", upstream, "kubernetes", "service"],
                 format!(
                     "Kubernetes Service name `{}` of upstream `{upstream}` is not a DNS label (lower-case letters, digits and `-`, at most 63 characters)",
                     service.service
@@ -90,6 +94,7 @@ impl<'a> Backends<'a> {
             findings.push(Finding::new(
                 &INVALID_KUBERNETES_NAME,
                 subject(),
+                &["upstreams", upstream, "kubernetes", "namespace"],
                 format!(
                     "namespace `{namespace}` of upstream `{upstream}` is not a DNS label (lower-case letters, digits and `-`, at most 63 characters)"
                 ),
@@ -100,6 +105,7 @@ impl<'a> Backends<'a> {
             findings.push(Finding::new(
                 &INVALID_KUBERNETES_NAME,
                 subject(),
+                &["upstreams", upstream, "kubernetes", "port"],
                 format!("port 0 of upstream `{upstream}` is not a Service port (1-65535)"),
             ));
             valid = false;

@@ -43,7 +43,7 @@ pub enum Subject {
 }
 
 /// One thing the Gateway API output cannot express or refuses to produce.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
     /// Error (no output) or warning (output differs from the proxy's behaviour).
     pub severity: Severity,
@@ -53,24 +53,63 @@ pub struct Finding {
     pub name: &'static str,
     /// One line saying what is wrong and what to do.
     pub message: String,
-    /// Where the compiler should point.
+    /// Which file the compiler should point into.
     pub subject: Subject,
+    /// The key in that file, as a JSON pointer into its TOML (`/upstreams/mall/kubernetes`,
+    /// `/versions/v2/release/sticky`; `""` for the whole file). The key may be absent
+    /// from the file (a missing `gateway`): then point at its nearest existing parent.
+    pub key: String,
 }
 
 impl Finding {
-    /// A finding of `rule` about `subject`.
-    pub(crate) fn new(rule: &Rule, subject: Subject, message: String) -> Finding {
+    /// A finding of `rule` about the key at `path` (segments, unescaped) of `subject`.
+    pub(crate) fn new(rule: &Rule, subject: Subject, path: &[&str], message: String) -> Finding {
+        let mut key = String::new();
+        for segment in path {
+            key.push('/');
+            key.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        }
         Finding {
             severity: rule.severity,
             code: rule.code,
             name: rule.name,
             message,
             subject,
+            key,
         }
+    }
+
+    /// The `[versions.v<major>]` key of a version, as a path segment.
+    pub(crate) fn version_key(major: u64) -> String {
+        format!("v{major}")
     }
 
     /// Whether this finding fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::UPSTREAM_WITHOUT_SERVICE;
+
+    #[test]
+    fn keys_are_escaped_json_pointers() {
+        let finding = Finding::new(
+            &UPSTREAM_WITHOUT_SERVICE,
+            Subject::Upstream("a/b~c".into()),
+            &["upstreams", "a/b~c", "kubernetes"],
+            String::new(),
+        );
+        assert_eq!(finding.key, "/upstreams/a~1b~0c/kubernetes");
+        let whole = Finding::new(
+            &UPSTREAM_WITHOUT_SERVICE,
+            Subject::Environment,
+            &[],
+            String::new(),
+        );
+        assert_eq!(whole.key, "");
     }
 }

@@ -1,4 +1,8 @@
-//! Kubernetes names: what the routes are called and which names Kubernetes accepts.
+//! Kubernetes names: what the routes are called, which names Kubernetes accepts, and
+//! findings for the names of an environment and its services that it would reject.
+
+use crate::catalog::INVALID_KUBERNETES_NAME;
+use crate::finding::{Finding, Subject};
 
 /// The label every generated route carries, so `kubectl apply --prune -l` can find them.
 pub(crate) const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -22,6 +26,63 @@ pub(crate) fn route_name(service: &str, environment: &str, part: usize) -> Strin
 /// compare without case, Gateway API accepts only lower case).
 pub(crate) fn hostname(service: &str, domain: &str) -> String {
     format!("{service}.{domain}").to_ascii_lowercase()
+}
+
+/// Findings for the environment's name (a label value) and domain (part of every host).
+pub(crate) fn check_environment(name: &str, domain: &str, findings: &mut Vec<Finding>) {
+    if !is_label_value(name) {
+        findings.push(Finding::new(
+            &INVALID_KUBERNETES_NAME,
+            Subject::Environment,
+            &["name"],
+            format!(
+                "environment name `{name}` is not a valid label value (at most 63 letters, digits, `-`, `_` and `.`)"
+            ),
+        ));
+    }
+    if !is_dns_subdomain(&domain.to_ascii_lowercase()) {
+        findings.push(Finding::new(
+            &INVALID_KUBERNETES_NAME,
+            Subject::Environment,
+            &["domain"],
+            format!("domain `{domain}` is not a valid DNS name"),
+        ));
+    }
+}
+
+/// Findings for the route name, label value and host name of `service`, about its
+/// manifest's `service` key (`subject` is its first served version).
+pub(crate) fn check_service(
+    service: &str,
+    environment: &str,
+    domain: &str,
+    subject: &Subject,
+    findings: &mut Vec<Finding>,
+) {
+    let route = route_name(service, environment, 0);
+    let host = hostname(service, domain);
+    let mut problems = Vec::new();
+    if !is_dns_subdomain(&route) {
+        problems.push(format!(
+            "route name `{route}` is not a DNS subdomain (lower-case letters, digits, `-` and `.`, at most 253 characters)"
+        ));
+    }
+    if !is_label_value(service) {
+        problems.push(format!(
+            "service name `{service}` is not a valid label value (at most 63 letters, digits, `-`, `_` and `.`)"
+        ));
+    }
+    if is_dns_subdomain(&domain.to_ascii_lowercase()) && !is_dns_subdomain(&host) {
+        problems.push(format!("host name `{host}` is not a valid DNS name"));
+    }
+    findings.extend(problems.into_iter().map(|message| {
+        Finding::new(
+            &INVALID_KUBERNETES_NAME,
+            subject.clone(),
+            &["service"],
+            message,
+        )
+    }));
 }
 
 /// A DNS-1123 label: `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63 characters

@@ -51,6 +51,7 @@ pub(crate) fn version_rules(
         findings.push(Finding::new(
             &RETIRED_VERSION,
             subject(),
+            &["versions", &Finding::version_key(api.major), "status"],
             format!(
                 "{} {} is retired: Gateway API cannot answer 410 Gone, so the routes leave {} out and the gateway answers 404; route {} to a backend that answers 410 if clients need to be told",
                 api.service, api.version, api.base_path, api.base_path
@@ -174,6 +175,7 @@ fn operation_matches(api: &ApiVersion, findings: &mut Vec<Finding>) -> Vec<Route
                     service: api.service.clone(),
                     major: api.major,
                 },
+                &["versions", &Finding::version_key(api.major), "openapi"],
                 format!(
                     "operation `{} {}` of {} {} uses a method an HTTPRoute cannot match",
                     operation.method, operation.path, api.service, api.version
@@ -189,6 +191,7 @@ fn warn_sticky(api: &ApiVersion, release: &Release, subject: Subject, findings: 
         findings.push(Finding::new(
             &STICKY_NOT_EXPRESSIBLE,
             subject,
+            &["versions", &Finding::version_key(api.major), "release", "sticky"],
             format!(
                 "{} {}: task `{}` keeps `{sticky}` on one side, which standard Gateway API cannot express; the route splits by weight alone, so configure session affinity in your gateway implementation or use a `match` rule",
                 api.service, api.version, release.task

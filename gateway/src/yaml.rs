@@ -26,6 +26,7 @@ pub(crate) fn write(
                 Finding::new(
                     &OUTPUT_NOT_WRITTEN,
                     Subject::Environment,
+                    &[],
                     format!(
                         "route `{}` could not be written as YAML: {error}",
                         route.metadata.name

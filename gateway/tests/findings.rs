@@ -19,8 +19,13 @@ fn lines(rendering: &Rendering) -> String {
         .iter()
         .map(|finding| {
             format!(
-                "{:?} {} {} {:?}: {}",
-                finding.severity, finding.code, finding.name, finding.subject, finding.message
+                "{:?} {} {} {:?} `{}`: {}",
+                finding.severity,
+                finding.code,
+                finding.name,
+                finding.subject,
+                finding.key,
+                finding.message
             )
         })
         .collect::<Vec<_>>()
@@ -131,4 +136,21 @@ fn every_code_has_an_explanation() {
     for rule in switchyard_gateway::RULES {
         assert_eq!(explain(rule.code), Some(rule.explanation));
     }
+}
+
+#[test]
+fn a_bad_domain_is_reported_once_for_the_environment() {
+    let mut env = environment();
+    env.domain = "shop_example.com".into();
+    let mut apis = canary();
+    apis.push(version("orders", 1, &[("POST", "/orders")]));
+    let mut bundle = bundle(apis);
+    bundle.domain = env.domain.clone();
+    let rendering = render(&env, &bundle);
+    let keys: Vec<(&Subject, &str)> = rendering
+        .findings
+        .iter()
+        .map(|finding| (&finding.subject, finding.key.as_str()))
+        .collect();
+    assert_eq!(keys, vec![(&Subject::Environment, "/domain")]);
 }

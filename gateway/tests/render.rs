@@ -16,10 +16,11 @@ fn report(rendering: &Rendering, full: bool) -> String {
             Subject::Version { service, major } => format!("{service} v{major}"),
         };
         out.push_str(&format!(
-            "{} {} {} [{subject}]: {}\n",
+            "{} {} {} [{subject} {}]: {}\n",
             finding.severity.as_str(),
             finding.code,
             finding.name,
+            finding.key,
             finding.message
         ));
     }

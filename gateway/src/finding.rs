@@ -79,11 +79,6 @@ impl Finding {
         }
     }
 
-    /// The `[versions.v<major>]` key of a version, as a path segment.
-    pub(crate) fn version_key(major: u64) -> String {
-        format!("v{major}")
-    }
-
     /// Whether this finding fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

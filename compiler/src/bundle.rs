@@ -88,7 +88,7 @@ fn api_version(model: &Model, service: &Service, version: &Version) -> Option<Ap
             .sunset
             .as_ref()
             .filter(|_| status == ServedStatus::Deprecated)
-            .map(|sunset| sunset.value),
+            .and_then(|sunset| sunset.value),
         successor,
         split: Split {
             current: version.decl.upstream.value.clone(),

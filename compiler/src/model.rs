@@ -52,7 +52,8 @@ pub struct Environment {
     pub decl: EnvironmentDecl,
     /// Release manifests, sorted by file.
     pub services: Vec<Service>,
-    /// False when a manifest or part of one could not be read.
+    /// False when a manifest or part of one could not be read, or a service is declared
+    /// twice (comparisons with another environment would be ambiguous).
     pub complete: bool,
 }
 
@@ -131,7 +132,12 @@ impl Model {
         let environments = environments
             .into_iter()
             .map(|(decl, services, readable)| {
-                let complete = readable && services.iter().all(|service| service.complete);
+                let mut names: Vec<&str> =
+                    services.iter().map(|s| s.service.value.as_str()).collect();
+                names.sort_unstable();
+                let unique = names.windows(2).all(|pair| pair[0] != pair[1]);
+                let complete =
+                    readable && unique && services.iter().all(|service| service.complete);
                 let folder = crate::source::parent(&decl.file).to_owned();
                 let services = services
                     .into_iter()

@@ -50,8 +50,8 @@ pub struct VersionDecl {
     pub upstream: Spanned<String>,
     /// `status`.
     pub status: Spanned<VersionStatus>,
-    /// `sunset`.
-    pub sunset: Option<Spanned<CalendarDate>>,
+    /// `sunset`; `Some` with `None` inside when it is written but not a date (reported).
+    pub sunset: Option<Spanned<Option<CalendarDate>>>,
     /// `release`.
     pub release: Option<ReleaseDecl>,
 }
@@ -124,17 +124,17 @@ fn extract_version(
     out: &mut Diagnostics<'_>,
 ) -> Option<(VersionDecl, bool)> {
     let mut complete = true;
-    let sunset = tree.string(&format!("{pointer}/sunset")).and_then(|text| {
+    let sunset = tree.string(&format!("{pointer}/sunset")).map(|text| {
         match text.value.parse::<CalendarDate>() {
-            Ok(date) => Some(Spanned::new(date, text.span)),
+            Ok(date) => Spanned::new(Some(date), text.span),
             Err(error) => {
                 complete = false;
                 out.report(
                     &rules::invalid_value::RULE,
-                    At::span(file, text.span),
+                    At::span(file, text.span.clone()),
                     error.to_string(),
                 );
-                None
+                Spanned::new(None, text.span)
             }
         }
     });

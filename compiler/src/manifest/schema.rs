@@ -121,15 +121,36 @@ fn report(
             );
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            // An optional field is `anyOf [T, null]`: report the errors of the non-null branch.
-            for branch in context {
-                let is_null_branch = branch.iter().any(|inner| {
-                    matches!(inner.kind(), ValidationErrorKind::Type { kind: TypeKind::Single(t) } if t.to_string() == "null")
-                });
-                if !is_null_branch {
-                    for inner in branch {
-                        report(inner, schema, tree, file, out);
+            // An optional field is `anyOf [T, null]`: only the non-null branches matter.
+            let branches: Vec<&Vec<ValidationError<'static>>> = context
+                .iter()
+                .filter(|branch| !branch.iter().any(is_null_type_error))
+                .collect();
+            let constants: Vec<String> = branches
+                .iter()
+                .flat_map(|branch| branch.iter())
+                .filter_map(|inner| match inner.kind() {
+                    ValidationErrorKind::Constant { expected_value } => {
+                        Some(format!("`{}`", expected_value.as_str().unwrap_or_default()))
                     }
+                    _ => None,
+                })
+                .collect();
+            if !constants.is_empty() {
+                // An enum: `oneOf` of constants, one per variant.
+                out.report(
+                    &rules::invalid_value::RULE,
+                    value_at(place.map(|place| place.value.clone())),
+                    format!(
+                        "`{}` must be one of {}, found {}",
+                        field_name(pointer),
+                        constants.join(", "),
+                        error.instance()
+                    ),
+                );
+            } else {
+                for inner in branches.into_iter().flatten() {
+                    report(inner, schema, tree, file, out);
                 }
             }
         }
@@ -174,6 +195,10 @@ fn report(
             );
         }
     }
+}
+
+fn is_null_type_error(error: &ValidationError<'_>) -> bool {
+    matches!(error.kind(), ValidationErrorKind::Type { kind: TypeKind::Single(single) } if single.to_string() == "null")
 }
 
 fn article(type_name: &str) -> String {

@@ -28,7 +28,7 @@ pub static CHECK: Check = Check { rule: &RULE, run };
 
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
     for environment in &cx.model.environments {
-        let mut seen: HashMap<(String, String), (&str, &str, Position)> = HashMap::new();
+        let mut seen: HashMap<(String, String), (&str, &str, String, Position)> = HashMap::new();
         let mut routes: RouteSet<()> = RouteSet::default();
         let mut shapes: HashSet<String> = HashSet::new();
         for (service, version) in environment.versions() {
@@ -41,16 +41,15 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             for operation in cx.model.operations(version) {
                 let shape = operation.template.shape();
                 let key = (operation.method.to_owned(), shape.clone());
-                if let Some((other_service, other_document, at)) = seen.get(&key) {
+                if let Some((other_service, other_document, other_template, at)) = seen.get(&key) {
                     out.report(
                         &RULE,
                         out.locate(document, operation.at.line, operation.at.column),
                         format!(
-                            "{} {} of `{}` overlaps {} of `{other_service}` in `{}`",
+                            "{} {} of `{}` overlaps {other_template} of `{other_service}` in `{}`",
                             operation.method,
                             operation.template,
                             service.name.value,
-                            key.1,
                             environment.decl.name.value
                         ),
                     )
@@ -60,7 +59,15 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
                     ));
                     continue;
                 }
-                seen.insert(key, (&service.name.value, document, operation.at));
+                seen.insert(
+                    key,
+                    (
+                        &service.name.value,
+                        document,
+                        operation.template.to_string(),
+                        operation.at,
+                    ),
+                );
                 let conflict = if shapes.insert(shape) {
                     routes.insert(&operation.template, ()).err()
                 } else {

@@ -261,3 +261,34 @@ fn the_image_runs_the_proxy_binary_as_non_root() {
         "runs as {user}"
     );
 }
+
+#[test]
+fn kustomize_builds_the_base() {
+    let dir = repository().join("deploy/kubernetes");
+    let output = match std::process::Command::new("kubectl")
+        .arg("kustomize")
+        .arg(&dir)
+        .output()
+    {
+        Ok(output) => output,
+        Err(error) => {
+            println!("skipped: kubectl is not available ({error})");
+            return;
+        }
+    };
+    assert!(
+        output.status.success(),
+        "kubectl kustomize failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let built = common::documents(&String::from_utf8_lossy(&output.stdout));
+    let mut kinds: Vec<&str> = built
+        .iter()
+        .filter_map(|doc| doc["kind"].as_str())
+        .collect();
+    kinds.sort_unstable();
+    assert_eq!(
+        kinds,
+        ["ConfigMap", "Deployment", "PodDisruptionBudget", "Service"]
+    );
+}

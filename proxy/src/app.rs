@@ -103,15 +103,21 @@ impl Ready {
             }),
             trusted: TrustedProxies::new(args.trusted_proxies.clone()),
         });
-        let proxy = server::serve(
-            self.listener,
-            limits,
-            move |request, peer| {
-                let forwarder = Arc::clone(&forwarder);
-                async move { forwarder.handle(request, peer).await }
-            },
-            shutdown.clone(),
-        );
+        // The admin server outlives the drain, so `/readyz` answers 503 while draining.
+        let (admin_stop, admin_shutdown) = watch::channel(false);
+        let proxy = async {
+            server::serve(
+                self.listener,
+                limits,
+                move |request, peer| {
+                    let forwarder = Arc::clone(&forwarder);
+                    async move { forwarder.handle(request, peer).await }
+                },
+                shutdown.clone(),
+            )
+            .await;
+            admin_stop.send_replace(true);
+        };
         let admin_state = Arc::clone(&self.state);
         let admin = async {
             if let Some(listener) = self.admin {
@@ -122,7 +128,7 @@ impl Ready {
                         let response = crate::admin::handle(&admin_state, &request);
                         async move { response }
                     },
-                    shutdown.clone(),
+                    admin_shutdown,
                 )
                 .await;
             }

@@ -55,12 +55,12 @@ async fn admin_endpoints_report_health_and_the_serving_generation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_finishes_requests_in_flight_and_exits_0() {
+async fn sigterm_reports_draining_finishes_requests_in_flight_and_exits_0() {
     let shop = Shop::start(binary(), &[]).await;
     let client = shop.client();
     let slow = tokio::spawn(async move {
         client
-            .get("/v2/orders", &[("x-echo-delay-ms", "300")])
+            .get("/v2/orders", &[("x-echo-delay-ms", "500")])
             .await
     });
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -71,10 +71,22 @@ async fn sigterm_finishes_requests_in_flight_and_exits_0() {
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
+    let admin = TestClient::http1(shop.proxy.admin());
+    assert_eq!(admin.get("/readyz", &[]).await.status, StatusCode::OK);
+    shop.proxy.send_sigterm();
+    let draining = loop {
+        let ready = admin.get("/readyz", &[]).await;
+        if ready.status == StatusCode::SERVICE_UNAVAILABLE {
+            break ready.json();
+        }
+        assert!(Instant::now() < deadline, "readyz never reported draining");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    assert_eq!(draining["status"], "draining");
     let Shop { proxy, mall, .. } = shop;
-    let exited = tokio::task::spawn_blocking(move || proxy.terminate())
+    let exited = tokio::task::spawn_blocking(move || proxy.wait_for_exit())
         .await
-        .expect("terminate");
+        .expect("wait for exit");
     assert_eq!(exited.status.code(), Some(0), "{}", exited.logs);
     assert!(exited.logs.contains("draining"), "{}", exited.logs);
     let finished = slow.await.expect("the slow request");

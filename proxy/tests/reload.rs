@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
+use http_body_util::BodyExt;
+use switchyard_e2e::client::empty;
 use switchyard_e2e::files::{ConfigMapDir, write_by_rename, write_in_place};
 use switchyard_e2e::proxy::ProxyProcess;
 use switchyard_e2e::shop::{Shop, set_weight};
@@ -164,15 +166,8 @@ async fn swapping_the_bundle_200_times_under_load_fails_no_request() {
                 "/v2/products/7"
             };
             while !stop.load(Ordering::Relaxed) {
-                let answer = client.send(
-                    http::Method::GET,
-                    path,
-                    &[],
-                    http_body_util::Either::Left(http_body_util::Full::new(bytes::Bytes::new())),
-                );
-                match answer.await {
+                match client.send(http::Method::GET, path, &[], empty()).await {
                     Ok(response) if response.status() == StatusCode::OK => {
-                        use http_body_util::BodyExt;
                         match response.into_body().collect().await {
                             Ok(_) => ok.fetch_add(1, Ordering::Relaxed),
                             Err(_) => failed.fetch_add(1, Ordering::Relaxed),

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{Method, StatusCode};
 use http_body_util::{BodyExt, Channel, Either};
-use switchyard_e2e::shop::Shop;
+use switchyard_e2e::client::empty;
+use switchyard_e2e::shop::{Shop, set_weight};
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchyard-proxy"))
@@ -67,7 +68,7 @@ async fn a_slow_upstream_is_a_504_bounded_by_the_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_and_response_bodies_stream_in_lockstep() {
-    let shop = Shop::start_with(binary(), &[], |b| switchyard_e2e::shop::set_weight(b, 0)).await;
+    let shop = Shop::start_with(binary(), &[], |b| set_weight(b, 0)).await;
     let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(1);
     sender
         .send_data(Bytes::from_static(b"ping-0;"))
@@ -111,7 +112,7 @@ async fn request_and_response_bodies_stream_in_lockstep() {
 async fn a_large_body_goes_through_whole() {
     const CHUNK: usize = 64 * 1024;
     const CHUNKS: usize = 256;
-    let shop = Shop::start_with(binary(), &[], |b| switchyard_e2e::shop::set_weight(b, 0)).await;
+    let shop = Shop::start_with(binary(), &[], |b| set_weight(b, 0)).await;
     let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(4);
     let producer = tokio::spawn(async move {
         for n in 0..CHUNKS {
@@ -152,12 +153,7 @@ async fn a_response_is_forwarded_before_the_upstream_finishes_it() {
     let shop = Shop::start(binary(), &[]).await;
     let response = shop
         .client()
-        .send(
-            Method::GET,
-            "/v2/orders",
-            &[("x-echo-gated", "1")],
-            Either::Left(http_body_util::Full::new(Bytes::new())),
-        )
+        .send(Method::GET, "/v2/orders", &[("x-echo-gated", "1")], empty())
         .await
         .expect("the proxy answers");
     let mut body = response.into_body();

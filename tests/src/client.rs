@@ -15,6 +15,11 @@ use hyper_util::rt::TokioExecutor;
 /// A request body: whole, or streamed by a sender.
 pub type TestBody = Either<Full<Bytes>, Channel<Bytes, Infallible>>;
 
+/// An empty request body.
+pub fn empty() -> TestBody {
+    Either::Left(Full::new(Bytes::new()))
+}
+
 /// A complete response.
 #[derive(Debug, Clone)]
 pub struct TestResponse {

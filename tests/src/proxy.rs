@@ -174,22 +174,23 @@ impl ProxyProcess {
         }
     }
 
-    /// Sends SIGTERM and waits for the process to exit.
-    pub fn terminate(mut self) -> Exited {
+    /// Sends SIGTERM without waiting.
+    pub fn send_sigterm(&self) {
         let signalled = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .expect("run kill");
         assert!(signalled.success(), "kill -TERM failed");
+    }
+
+    /// Waits for the process to exit by itself (blocking).
+    pub fn wait_for_exit(mut self) -> Exited {
         let deadline = Instant::now() + PATIENCE;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("wait for the proxy") {
                 break status;
             }
-            assert!(
-                Instant::now() < deadline,
-                "proxy did not exit after SIGTERM"
-            );
+            assert!(Instant::now() < deadline, "proxy did not exit");
             std::thread::sleep(Duration::from_millis(5));
         };
         if let Some(reader) = self.reader.take() {

@@ -67,11 +67,6 @@ impl Shop {
         self.directory.path().join("bundle.json")
     }
 
-    /// The temporary directory holding the bundle.
-    pub fn directory(&self) -> &Path {
-        self.directory.path()
-    }
-
     /// Replaces the bundle by an atomic rename and waits until the proxy serves it.
     pub async fn publish(&self, bundle: &Bundle) {
         write_by_rename(&self.path(), &bundle.to_file_bytes());

@@ -15,6 +15,8 @@ pub struct Rule {
     pub name: &'static str,
     /// Default severity.
     pub severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
     /// The long explanation printed by `switchyard explain`.
     pub explanation: &'static str,
 }
@@ -24,6 +26,7 @@ pub(crate) const UPSTREAM_WITHOUT_SERVICE: Rule = Rule {
     code: "GW001",
     name: "upstream-without-kubernetes-service",
     severity: Severity::Error,
+    summary: "an upstream that receives traffic has no Kubernetes Service",
     explanation: "\
 What it checks: every upstream that receives traffic in the Gateway API output \
 (`--target gateway-api`) names the Kubernetes Service behind it.
@@ -47,6 +50,7 @@ pub(crate) const ENVIRONMENT_WITHOUT_GATEWAY: Rule = Rule {
     code: "GW002",
     name: "environment-without-gateway",
     severity: Severity::Error,
+    summary: "the environment names no parent Gateway for its routes",
     explanation: "\
 What it checks: an environment built with `--target gateway-api` names the Gateway \
 its routes attach to.
@@ -67,6 +71,7 @@ pub(crate) const RETIRED_VERSION: Rule = Rule {
     code: "GW003",
     name: "retired-version-not-expressible",
     severity: Severity::Warning,
+    summary: "a retired version cannot answer 410 Gone through Gateway API",
     explanation: "\
 What it checks: a retired version in an environment built with `--target gateway-api`.
 
@@ -86,6 +91,7 @@ pub(crate) const STICKY_NOT_EXPRESSIBLE: Rule = Rule {
     code: "GW004",
     name: "sticky-routing-not-expressible",
     severity: Severity::Warning,
+    summary: "sticky routing cannot be expressed in the standard channel",
     explanation: "\
 What it checks: a running release task with `sticky = \"header:NAME\"` or \
 `\"cookie:NAME\"` whose traffic is split, in an environment built with \
@@ -108,6 +114,7 @@ pub(crate) const METHOD_NOT_EXPRESSIBLE: Rule = Rule {
     code: "GW005",
     name: "method-not-expressible",
     severity: Severity::Error,
+    summary: "an operation's method cannot be matched by an HTTPRoute",
     explanation: "\
 What it checks: every served operation's HTTP method is one an HTTPRoute can \
 match: GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE or PATCH.
@@ -125,6 +132,7 @@ pub(crate) const INVALID_KUBERNETES_NAME: Rule = Rule {
     code: "GW006",
     name: "invalid-kubernetes-name",
     severity: Severity::Error,
+    summary: "a name or reference is not valid in Kubernetes",
     explanation: "\
 What it checks: every name the Gateway API output contains is valid in Kubernetes: \
 the route name `<service>.<environment>` (a DNS subdomain, at most 253 characters), \
@@ -143,6 +151,7 @@ pub(crate) const OUTPUT_NOT_WRITTEN: Rule = Rule {
     code: "GW007",
     name: "output-not-written",
     severity: Severity::Error,
+    summary: "the routes could not be written as YAML",
     explanation: "\
 What it checks: the generated routes could be written as YAML.
 
@@ -184,6 +193,14 @@ mod tests {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b == b'-'),
                 "{} is not kebab-case",
+                rule.name
+            );
+            assert!(!rule.summary.is_empty() && !rule.summary.ends_with('.'));
+            assert!(
+                RULES[..index]
+                    .iter()
+                    .all(|earlier| earlier.name != rule.name),
+                "{} is used twice",
                 rule.name
             );
             assert!(rule.explanation.starts_with("What it checks: "));

@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 32;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The root does not exist or is not a folder.
-    #[error("configuration root `{path}` is not a readable folder: {source}")]
+    #[error("configuration root `{path}` is not a readable folder")]
     Root {
         /// The root as given.
         path: PathBuf,
@@ -27,7 +27,7 @@ pub enum LoadError {
         source: std::io::Error,
     },
     /// A folder under the root could not be listed.
-    #[error("cannot list `{path}`: {source}")]
+    #[error("cannot list `{path}`")]
     Folder {
         /// The folder.
         path: PathBuf,
@@ -40,7 +40,7 @@ pub enum LoadError {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The output folder could not be created.
-    #[error("cannot create output folder `{path}`: {source}")]
+    #[error("cannot create output folder `{path}`")]
     Folder {
         /// The folder.
         path: PathBuf,
@@ -48,7 +48,7 @@ pub enum WriteError {
         source: std::io::Error,
     },
     /// A bundle could not be written or renamed into place.
-    #[error("cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`")]
     File {
         /// The bundle's final path.
         path: PathBuf,

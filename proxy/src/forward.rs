@@ -86,13 +86,20 @@ impl Forwarder {
                         "the normalized path is not a valid URI",
                     );
                 };
+                let endpoint = upstream.pick();
                 let target = Uri::builder()
                     .scheme(Scheme::HTTP)
-                    .authority(upstream.pick().clone())
+                    .authority(endpoint.authority.clone())
                     .path_and_query(path_and_query)
                     .build();
                 match target {
-                    Ok(target) => self.forward(request, target, route, side, peer).await,
+                    Ok(target) => {
+                        let response = self.forward(request, target, route, side, peer).await;
+                        if let Err(ForwardError::Connect(_)) = &response {
+                            upstream.eject(endpoint);
+                        }
+                        response.unwrap_or_else(|error| failure(error, route, side))
+                    }
                     Err(error) => respond::error(
                         StatusCode::BAD_GATEWAY,
                         "bad_upstream_uri",
@@ -103,6 +110,7 @@ impl Forwarder {
         }
     }
 
+    /// Rewrites the request for `target`, sends it, and rewrites the response.
     async fn forward(
         &self,
         mut request: Request<Incoming>,
@@ -110,7 +118,7 @@ impl Forwarder {
         route: &Route,
         side: Side,
         peer: SocketAddr,
-    ) -> Response<ProxyBody> {
+    ) -> Result<Response<ProxyBody>, ForwardError> {
         let api = route.api();
         if !request.headers().contains_key(HOST)
             && let Some(authority) = request.uri().authority()
@@ -124,32 +132,32 @@ impl Forwarder {
         strip_hop_by_hop(headers);
         set_forwarded(headers, peer.ip(), &self.trusted);
         tag_request(headers, &api.tags, side);
-        match self.client.send(request).await {
-            Ok(response) => {
-                let (mut parts, body) = response.into_parts();
-                strip_hop_by_hop(&mut parts.headers);
-                add_version_headers(&mut parts.headers, api);
-                Response::from_parts(parts, Either::Left(body))
-            }
-            Err(error) => {
-                tracing::warn!(
-                    service = api.service,
-                    version = api.version,
-                    release = side.as_str(),
-                    template = route.template(),
-                    %error,
-                    "upstream failed"
-                );
-                let status = match error {
-                    ForwardError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
-                    ForwardError::Connect(_) | ForwardError::Failed(_) => StatusCode::BAD_GATEWAY,
-                };
-                let mut response = respond::error(status, error.kind(), &error.to_string());
-                add_version_headers(response.headers_mut(), api);
-                response
-            }
-        }
+        let response = self.client.send(request).await?;
+        let (mut parts, body) = response.into_parts();
+        strip_hop_by_hop(&mut parts.headers);
+        add_version_headers(&mut parts.headers, api);
+        Ok(Response::from_parts(parts, Either::Left(body)))
     }
+}
+
+/// The 502 or 504 answer to an upstream failure, logged.
+fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody> {
+    let api = route.api();
+    tracing::warn!(
+        service = api.service,
+        version = api.version,
+        release = side.as_str(),
+        template = route.template(),
+        %error,
+        "upstream failed"
+    );
+    let status = match error {
+        ForwardError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+        ForwardError::Connect(_) | ForwardError::Failed(_) => StatusCode::BAD_GATEWAY,
+    };
+    let mut response = respond::error(status, error.kind(), &error.to_string());
+    add_version_headers(response.headers_mut(), api);
+    response
 }
 
 /// The normalized path with the original query.

@@ -169,3 +169,25 @@ async fn a_response_is_forwarded_before_the_upstream_finishes_it() {
     let rest = body.collect().await.expect("the rest").to_bytes();
     assert_eq!(&rest[..], b"second");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_refusing_connections_is_passed_over() {
+    let closed = closed_port();
+    let shop = Shop::start_with(binary(), &[], |b| {
+        if let Some(mall) = b.upstreams.get_mut("mall") {
+            mall.endpoints.insert(0, closed);
+        }
+    })
+    .await;
+    let client = shop.client();
+    let first = client.get("/v2/orders", &[]).await;
+    assert_eq!(
+        first.status,
+        StatusCode::BAD_GATEWAY,
+        "round robin starts on the closed one"
+    );
+    for _ in 0..10 {
+        assert_eq!(client.get("/v2/orders", &[]).await.status, StatusCode::OK);
+    }
+    assert_eq!(shop.mall.requests(), 10);
+}

@@ -2,11 +2,12 @@
 //! locally (400/404/405/410), or rewrite the request, forward it, and rewrite the
 //! response. Bodies stream through in both directions.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use http::header::{HOST, HeaderValue, LINK};
-use http::uri::{PathAndQuery, Scheme, Uri};
+use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::Either;
 use hyper::body::Incoming;
@@ -18,7 +19,7 @@ use crate::headers::{
 use crate::respond::{self, ProxyBody};
 use crate::split::Side;
 use crate::state::State;
-use crate::table::{ApiRoute, Decision, Route};
+use crate::table::{ApiRoute, Decision, Forward, Route};
 use crate::upstream::{ForwardError, UpstreamClient};
 
 /// Everything the request path needs, shared by all connections.
@@ -69,49 +70,45 @@ impl Forwarder {
                 add_version_headers(response.headers_mut(), route.api());
                 response
             }
-            Decision::Forward {
-                route,
-                side,
-                upstream,
-                path,
-            } => {
-                let path_and_query = match (&path, uri.path_and_query()) {
-                    (std::borrow::Cow::Borrowed(_), Some(original)) => Ok(original.clone()),
-                    (_, original) => rebuild(&path, original.and_then(PathAndQuery::query)),
-                };
-                let Ok(path_and_query) = path_and_query else {
-                    return respond::error(
-                        StatusCode::BAD_REQUEST,
-                        "bad_path",
-                        "the normalized path is not a valid URI",
-                    );
-                };
-                let endpoint = upstream.pick();
-                let target = Uri::builder()
-                    .scheme(Scheme::HTTP)
-                    .authority(endpoint.authority.clone())
-                    .path_and_query(path_and_query)
-                    .build();
-                match target {
-                    Ok(target) => {
-                        let response = self.forward(request, target, route, side, peer).await;
-                        if let Err(ForwardError::Connect(_)) = &response {
-                            upstream.eject(endpoint);
-                        }
-                        response.unwrap_or_else(|error| failure(error, route, side))
-                    }
-                    Err(error) => respond::error(
-                        StatusCode::BAD_GATEWAY,
-                        "bad_upstream_uri",
-                        &error.to_string(),
-                    ),
+            Decision::Forward(forward) => self.forward(request, &uri, forward, peer).await,
+        }
+    }
+
+    /// Sends a routed request to an endpoint of its upstream; ejects an endpoint that
+    /// refuses the connection.
+    async fn forward(
+        &self,
+        request: Request<Incoming>,
+        uri: &Uri,
+        forward: Forward<'_>,
+        peer: SocketAddr,
+    ) -> Response<ProxyBody> {
+        let Forward {
+            route,
+            side,
+            upstream,
+            path,
+        } = forward;
+        let endpoint = upstream.pick();
+        let target = match upstream_uri(endpoint.authority, path, uri) {
+            Ok(target) => target,
+            Err(error) => {
+                return respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string());
+            }
+        };
+        match self.exchange(request, target, route, side, peer).await {
+            Ok(response) => response,
+            Err(error) => {
+                if let ForwardError::Connect(_) = error {
+                    upstream.eject(endpoint);
                 }
+                failure(error, route, side)
             }
         }
     }
 
     /// Rewrites the request for `target`, sends it, and rewrites the response.
-    async fn forward(
+    async fn exchange(
         &self,
         mut request: Request<Incoming>,
         target: Uri,
@@ -160,12 +157,25 @@ fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody
     response
 }
 
-/// The normalized path with the original query.
-fn rebuild(path: &str, query: Option<&str>) -> Result<PathAndQuery, http::uri::InvalidUri> {
-    match query {
-        Some(query) => PathAndQuery::try_from(format!("{path}?{query}")),
-        None => PathAndQuery::try_from(path),
-    }
+/// `http://endpoint/path?query`: the original path and query when normalizing changed
+/// nothing (no copy), else the normalized path with the original query.
+fn upstream_uri(
+    endpoint: &Authority,
+    path: Cow<'_, str>,
+    original: &Uri,
+) -> Result<Uri, http::Error> {
+    let path_and_query = match (&path, original.path_and_query()) {
+        (Cow::Borrowed(_), Some(unchanged)) => unchanged.clone(),
+        (_, original) => match original.and_then(PathAndQuery::query) {
+            Some(query) => PathAndQuery::try_from(format!("{path}?{query}"))?,
+            None => PathAndQuery::try_from(path.as_ref())?,
+        },
+    };
+    Uri::builder()
+        .scheme(Scheme::HTTP)
+        .authority(endpoint.clone())
+        .path_and_query(path_and_query)
+        .build()
 }
 
 /// `x-api-version` on every answer of a version, plus its life-cycle headers.

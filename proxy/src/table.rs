@@ -109,20 +109,24 @@ impl Route {
     }
 }
 
+/// A request to forward.
+#[derive(Debug)]
+pub struct Forward<'a> {
+    /// The matched operation.
+    pub route: &'a Route,
+    /// The side of the split chosen.
+    pub side: Side,
+    /// The upstream of that side.
+    pub upstream: &'a Upstream,
+    /// The normalized path to send upstream.
+    pub path: Cow<'a, str>,
+}
+
 /// What to do with a request.
 #[derive(Debug)]
 pub enum Decision<'a> {
-    /// Forward to `upstream` on `side`, with the normalized `path`.
-    Forward {
-        /// The matched operation.
-        route: &'a Route,
-        /// The side of the split chosen.
-        side: Side,
-        /// The upstream of that side.
-        upstream: &'a Upstream,
-        /// The normalized path to send upstream.
-        path: Cow<'a, str>,
-    },
+    /// Forward to an upstream.
+    Forward(Forward<'a>),
     /// The version is retired: answer 410.
     Gone {
         /// The matched operation.
@@ -309,12 +313,12 @@ impl RoutingTable {
             return Decision::Gone { route };
         }
         let (side, upstream) = route.choose(headers);
-        Decision::Forward {
+        Decision::Forward(Forward {
             route,
             side,
             upstream,
             path,
-        }
+        })
     }
 }
 

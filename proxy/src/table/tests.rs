@@ -35,12 +35,12 @@ fn request(line: &str) -> (Method, String, HeaderMap) {
 
 fn render(decision: &Decision<'_>) -> String {
     match decision {
-        Decision::Forward {
+        Decision::Forward(Forward {
             route,
             side,
             upstream,
             path,
-        } => {
+        }) => {
             let api = route.api();
             let mut text = format!(
                 "forward {path} to {} ({}) as {} {} [{}]",
@@ -98,7 +98,7 @@ fn requests_route_as_the_snapshot_says() {
 
 fn forwarded_side(table: &RoutingTable, headers: &HeaderMap) -> Side {
     match table.route(&Method::GET, "/v2/products", headers) {
-        Decision::Forward { side, .. } => side,
+        Decision::Forward(forward) => forward.side,
         other => panic!("expected a forward, got {}", render(&other)),
     }
 }

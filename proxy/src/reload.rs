@@ -201,3 +201,50 @@ fn watch_directory(
     watcher.watch(directory, RecursiveMode::NonRecursive)?;
     Ok(watcher)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!("table/fixtures/bundle.json");
+
+    fn sealed(environment: &str) -> Vec<u8> {
+        let mut bundle: Bundle = serde_json::from_str(FIXTURE).expect("fixture parses");
+        bundle.environment = environment.to_owned();
+        bundle.seal().to_file_bytes()
+    }
+
+    #[test]
+    fn a_changed_file_is_swapped_and_the_same_bad_bytes_are_counted_once() {
+        let directory = tempfile::tempdir().expect("temporary directory");
+        let path = directory.path().join("bundle.json");
+        std::fs::write(&path, sealed("one-staging")).expect("write");
+        let (table, seen) = load(&path).expect("valid bundle");
+        let state = State::new(table);
+
+        assert_eq!(
+            check(&path, &state, seen),
+            seen,
+            "unchanged bytes are ignored"
+        );
+        std::fs::write(&path, b"{ truncated").expect("write");
+        let bad = check(&path, &state, seen);
+        assert_eq!(check(&path, &state, bad), bad);
+        std::fs::remove_file(&path).expect("delete");
+        let missing = check(&path, &state, bad);
+        assert_eq!(check(&path, &state, missing), missing);
+        let reloads = state.reloads();
+        assert_eq!((reloads.ok, reloads.rejected), (0, 2));
+        assert!(
+            reloads
+                .last_rejection
+                .is_some_and(|reason| reason.contains("cannot read")),
+            "the reason names the failure"
+        );
+
+        std::fs::write(&path, sealed("two-staging")).expect("write");
+        check(&path, &state, missing);
+        assert_eq!(state.table().environment(), "two-staging");
+        assert_eq!(state.reloads().ok, 1);
+    }
+}

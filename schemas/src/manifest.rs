@@ -105,7 +105,9 @@ pub struct VersionEntry {
 }
 
 /// The life-cycle status of a version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum VersionStatus {
     /// Not served.
@@ -305,7 +307,8 @@ pub struct CalendarDateError(pub String);
 impl CalendarDate {
     /// Builds a date, checking month and day.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -313,12 +316,18 @@ impl CalendarDate {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(CalendarDate { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(CalendarDate { year, month, day })
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian).
     pub fn days_since_epoch(self) -> i64 {
-        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;

@@ -34,7 +34,9 @@ pub enum TemplateError {
         segment: String,
     },
     /// A segment is `.` or `..`, or contains `?`, `#`, `%` or white space.
-    #[error("segment `{segment}` of `{path}` cannot be routed (dot segments, `?`, `#`, `%` and spaces are not allowed)")]
+    #[error(
+        "segment `{segment}` of `{path}` cannot be routed (dot segments, `?`, `#`, `%` and spaces are not allowed)"
+    )]
     Unroutable {
         /// The whole template.
         path: String,
@@ -50,7 +52,9 @@ impl PathTemplate {
             return Err(TemplateError::NotAbsolute(text.to_owned()));
         }
         if text == "/" {
-            return Ok(PathTemplate { text: text.to_owned() });
+            return Ok(PathTemplate {
+                text: text.to_owned(),
+            });
         }
         for segment in text[1..].split('/') {
             if segment.is_empty() {
@@ -77,7 +81,9 @@ impl PathTemplate {
                 });
             }
         }
-        Ok(PathTemplate { text: text.to_owned() })
+        Ok(PathTemplate {
+            text: text.to_owned(),
+        })
     }
 
     /// Joins a base path (`/v1`) and an operation path (`/products/{id}`) and validates the result.

@@ -73,10 +73,17 @@ fn first(problems: &[Problem]) -> String {
     }
 }
 
-/// Reads both texts and diffs their contracts.
+/// Reads both texts (in parallel) and diffs their contracts.
 pub fn compare(old_text: &str, new_text: &str) -> Result<Comparison, CompareError> {
-    let (old, old_problems) = read(old_text).map_err(CompareError::Old)?;
-    let (new, new_problems) = read(new_text).map_err(CompareError::New)?;
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| read(old_text));
+        let new = read(new_text);
+        (old.join(), new)
+    });
+    let (old, old_problems) = old
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .map_err(CompareError::Old)?;
+    let (new, new_problems) = new.map_err(CompareError::New)?;
     let changes = diff(&old.contract, &new.contract);
     Ok(Comparison {
         breaking: changes.iter().any(|c| c.class == ChangeClass::Breaking),

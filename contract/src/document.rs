@@ -78,7 +78,7 @@ impl Reading {
 pub fn read_document(text: &str) -> Reading {
     let mut problems = Vec::new();
     let document = match read_tree(text) {
-        Ok(root) => understand(&root, text, &mut problems),
+        Ok(root) => understand(&root, &mut problems),
         Err(problem) => {
             problems.push(problem);
             None
@@ -88,7 +88,7 @@ pub fn read_document(text: &str) -> Reading {
 }
 
 /// Turns a parsed tree into a document, collecting problems.
-fn understand(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<Document> {
+fn understand(root: &Node, problems: &mut Vec<Problem>) -> Option<Document> {
     if root.entries().is_none() {
         problems.push(Problem::error(
             ProblemKind::Structure,
@@ -100,8 +100,8 @@ fn understand(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<Do
         ));
         return None;
     }
-    let spec = spec_version(root, text, problems)?;
-    let info_version = info_version(root, text, problems);
+    let spec = spec_version(root, problems)?;
+    let info_version = info_version(root, problems);
     let base_paths = match spec {
         SpecVersion::Swagger2 => swagger_base_path(root, problems),
         SpecVersion::OpenApi30 | SpecVersion::OpenApi31 => server_paths(root, problems),
@@ -118,7 +118,7 @@ fn understand(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<Do
 }
 
 /// Finds `swagger` or `openapi` and decides which version the document is.
-fn spec_version(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<SpecVersion> {
+fn spec_version(root: &Node, problems: &mut Vec<Problem>) -> Option<SpecVersion> {
     let (field, node) = match (root.entry("openapi"), root.entry("swagger")) {
         (Some((_, node)), _) => ("openapi", node),
         (None, Some((_, node))) => ("swagger", node),
@@ -131,7 +131,7 @@ fn spec_version(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<
             return None;
         }
     };
-    let declared = node.scalar_text(text).unwrap_or_default();
+    let declared = node.scalar_text().unwrap_or_default();
     let spec = match (field, declared.as_str()) {
         ("swagger", "2.0") => Some(SpecVersion::Swagger2),
         ("openapi", v) if v.starts_with("3.0.") || v == "3.0" => Some(SpecVersion::OpenApi30),
@@ -161,7 +161,7 @@ fn spec_version(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Option<
 }
 
 /// The raw `info.version` text and its position.
-fn info_version(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Located<String> {
+fn info_version(root: &Node, problems: &mut Vec<Problem>) -> Located<String> {
     let Some(info) = root.get("info") else {
         problems.push(Problem::error(
             ProblemKind::Structure,
@@ -171,7 +171,7 @@ fn info_version(root: &Node, text: &str, problems: &mut Vec<Problem>) -> Located
         return Located::new(String::new(), root.at);
     };
     match info.get("version") {
-        Some(version) => match version.scalar_text(text) {
+        Some(version) => match version.scalar_text() {
             Some(raw) => Located::new(raw, version.at),
             None => {
                 problems.push(Problem::error(

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 /// The agreement reached (in percent); a regression below it fails the test.
-const FLOOR_PERCENT: f64 = 0.0;
+const FLOOR_PERCENT: f64 = 96.6;
 
 /// One entry of `expected.json` (only the fields used here).
 #[derive(Deserialize)]
@@ -17,6 +17,21 @@ struct Entry {
     revision: String,
     breaking: Option<bool>,
     test: String,
+    expect: Vec<Finding>,
+}
+
+/// One finding oasdiff's test requires.
+#[derive(Deserialize)]
+struct Finding {
+    id: String,
+}
+
+/// Whether oasdiff's verdict rests on features outside the contract model: its own
+/// extensions `x-stability-level` and `x-sunset`, and webhooks.
+fn out_of_scope(entry: &Entry) -> bool {
+    entry.expect.iter().any(|f| {
+        f.id.contains("sunset") || f.id.contains("stability") || f.id.starts_with("webhook")
+    })
 }
 
 fn corpus() -> PathBuf {
@@ -34,7 +49,12 @@ fn agreement_with_oasdiff() {
     let mut agree = 0usize;
     let mut total = 0usize;
     let mut disagreements = Vec::new();
+    let mut skipped = 0usize;
     for entry in entries.iter().filter(|e| e.breaking.is_some()) {
+        if out_of_scope(entry) {
+            skipped += 1;
+            continue;
+        }
         let read = |p: &str| std::fs::read_to_string(root.join(p)).expect("corpus file readable");
         total += 1;
         let verdict = match switchyard_contract::compare(&read(&entry.base), &read(&entry.revision))
@@ -58,7 +78,7 @@ fn agreement_with_oasdiff() {
         }
     }
     let percent = 100.0 * agree as f64 / total.max(1) as f64;
-    eprintln!("agreement with oasdiff: {agree}/{total} = {percent:.1}%");
+    eprintln!("agreement with oasdiff: {agree}/{total} = {percent:.1}% ({skipped} out of scope)");
     for line in &disagreements {
         eprintln!("  {line}");
     }

@@ -10,14 +10,17 @@ use crate::model::{Additional, Bound, OTHER_KEYWORDS, Property, Schema, SchemaId
 use crate::node::{Kind, Node, number_text};
 use crate::problem::{Problem, ProblemKind};
 
-/// How deep inline schemas and `allOf` merges may nest.
-const MAX_DEPTH: usize = 64;
+/// How deep schemas (inline or through `$ref`s) and `allOf` merges may nest.
+const MAX_DEPTH: usize = 128;
 
 impl Builder<'_> {
     /// Builds the schema written at `node` (following `$ref`s) and returns its id.
     pub(crate) fn schema(&mut self, node: &Node) -> SchemaId {
         if let Some(reference) = ref_of(node) {
             return self.schema_ref(reference, node);
+        }
+        if let Some(only) = wrapped(node) {
+            return self.schema(only);
         }
         if self.depth >= MAX_DEPTH {
             self.problems.push(Problem::warning(
@@ -73,10 +76,10 @@ impl Builder<'_> {
         });
         self.memo.insert(key, id);
         self.in_progress.insert(id);
-        let saved_depth = std::mem::replace(&mut self.depth, 0);
         let name = component_name(reference);
+        self.depth += 1;
         let schema = self.schema_content(target, name);
-        self.depth = saved_depth;
+        self.depth -= 1;
         self.in_progress.remove(&id);
         self.contract.schemas[id.0] = schema;
         id
@@ -116,6 +119,10 @@ impl Builder<'_> {
         let mut nullable = false;
         for (key, value) in entries {
             match key.value.as_str() {
+                "type" if self.spec == SpecVersion::Swagger2 && value.as_str() == Some("file") => {
+                    schema.types = BTreeSet::from([Type::String]);
+                    schema.format.get_or_insert_with(|| "binary".to_owned());
+                }
                 "type" => schema.types = self.types(value),
                 "nullable" | "x-nullable" => nullable = value.as_bool() == Some(true),
                 "format" => schema.format = value.as_str().map(str::to_owned),
@@ -338,6 +345,33 @@ impl Builder<'_> {
     }
 }
 
+/// Keywords that annotate a schema without changing what it accepts.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "$comment",
+];
+
+/// The single `allOf` member of a schema that only wraps it (`allOf: [$ref]` plus
+/// annotations), which stands for that member.
+fn wrapped(node: &Node) -> Option<&Node> {
+    let entries = node.entries()?;
+    let [only] = node.get("allOf")?.as_seq()? else {
+        return None;
+    };
+    entries
+        .iter()
+        .all(|(k, _)| {
+            k.value == "allOf"
+                || k.value.starts_with("x-")
+                || ANNOTATIONS.contains(&k.value.as_str())
+        })
+        .then_some(only)
+}
+
 /// The component name of a reference such as `#/components/schemas/Pet`.
 fn component_name(reference: &str) -> Option<String> {
     let segments = pointer_segments(reference).ok()?;
@@ -353,7 +387,7 @@ pub(crate) fn canonical(node: &Node) -> String {
     match &node.kind {
         Kind::Null => "null".to_owned(),
         Kind::Bool(b) => b.to_string(),
-        Kind::Number(n) => number_text(*n),
+        Kind::Number(n, _) => number_text(*n),
         Kind::String(s) => serde_json::Value::String(s.clone()).to_string(),
         Kind::Seq(items) => {
             let inner: Vec<String> = items.iter().map(canonical).collect();
@@ -408,7 +442,7 @@ fn exclusive(bound: &mut Option<Bound>, value: &Node) {
                 });
             }
         }
-        Kind::Number(limit) => {
+        Kind::Number(limit, _) => {
             *bound = Some(Bound {
                 value: limit,
                 exclusive: true,

@@ -259,4 +259,6 @@ catalogue! {
         "a response schema gained a validation keyword: old clients accept every value";
     ResponseKeywordChanged = "C098" "response-keyword-changed" Breaking
         "a response schema's validation keyword changed: old clients may not expect what is sent";
+    ResponseEnumReplaced = "C099" "response-enum-replaced" Breaking
+        "a response enum no longer has any of its old values: old clients handle none of the values now sent";
 }

@@ -54,6 +54,9 @@ pub(crate) struct Equality<'a> {
     provisional: Vec<Pair>,
 }
 
+/// Comparisons nested deeper than this count as different (the diff then looks closer).
+const MAX_DEPTH: usize = 256;
+
 impl<'a> Equality<'a> {
     /// Equality between the schemas of `old` and `new`.
     pub fn new(old: &'a Contract, new: &'a Contract) -> Self {
@@ -86,6 +89,9 @@ impl<'a> Equality<'a> {
         let key = (a, b);
         if let Some(&known) = self.known.get(&key) {
             return known;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            return false;
         }
         if !self.stack.insert(key) {
             return true;

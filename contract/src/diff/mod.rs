@@ -5,18 +5,18 @@ mod catalogue;
 mod equal;
 mod schema;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
 use catalogue::Rule;
 pub use catalogue::{ChangeClass, ChangeKind, catalogue, lookup};
 use equal::Equality;
-use schema::{Direction, Site};
+use schema::{Direction, PairChanges, PairKey, Site};
 
 use crate::model::{
     Contract, Header, MediaType, Operation, Parameter, ParameterKey, RequestBody, Response,
-    SchemaId, SecurityRequirement,
+    SecurityRequirement,
 };
 use crate::position::Position;
 
@@ -58,13 +58,15 @@ pub fn diff(old: &Contract, new: &Contract) -> Vec<Change> {
         equality: Equality::new(old, new),
         changes: Vec::new(),
         operation: None,
-        visited: HashSet::new(),
+        seen: HashSet::new(),
+        stack: HashSet::new(),
+        pairs: HashMap::new(),
     };
     let keys: BTreeSet<&String> = old.operations.keys().chain(new.operations.keys()).collect();
     for key in keys {
         match (old.operations.get(key), new.operations.get(key)) {
             (Some(o), None) => {
-                differ.operation = Some(o.label());
+                differ.start_operation(o.label());
                 differ.emit(
                     Rule::OperationRemoved,
                     format!("operation `{}` was removed", o.label()),
@@ -73,7 +75,7 @@ pub fn diff(old: &Contract, new: &Contract) -> Vec<Change> {
                 );
             }
             (None, Some(n)) => {
-                differ.operation = Some(n.label());
+                differ.start_operation(n.label());
                 differ.emit(
                     Rule::OperationAdded,
                     format!("operation `{}` was added", n.label()),
@@ -96,32 +98,49 @@ pub(crate) struct Differ<'a> {
     changes: Vec<Change>,
     /// The label of the operation being compared.
     operation: Option<String>,
-    /// Schema pairs already compared in this operation (cycles stop here).
-    visited: HashSet<(Option<SchemaId>, Option<SchemaId>, Direction)>,
+    /// Changes already reported in the current operation.
+    seen: HashSet<(&'static str, String, Option<Position>)>,
+    /// Schema pairs being compared (a pair met again is a cycle and stops there).
+    stack: HashSet<PairKey>,
+    /// The changes of every schema pair compared so far.
+    pairs: HashMap<PairKey, PairChanges>,
 }
 
 impl Differ<'_> {
+    /// Starts the changes of another operation.
+    fn start_operation(&mut self, label: String) {
+        self.operation = Some(label);
+        self.seen.clear();
+    }
+
     /// Records a change.
     fn emit(&mut self, rule: Rule, message: String, at: Option<Position>, side: Side) {
         let kind = rule.kind();
-        let change = Change {
+        self.push(Change {
             code: kind.code,
             name: kind.name,
             class: kind.class,
             message,
-            operation: self.operation.clone(),
+            operation: None,
             at,
             side,
-        };
-        if !self.changes.contains(&change) {
+        });
+    }
+
+    /// Records a change in the current operation, once.
+    fn push(&mut self, mut change: Change) {
+        if self
+            .seen
+            .insert((change.code, change.message.clone(), change.at))
+        {
+            change.operation.clone_from(&self.operation);
             self.changes.push(change);
         }
     }
 
     /// Compares an operation present in both contracts.
     fn operation_pair(&mut self, o: &Operation, n: &Operation) {
-        self.operation = Some(n.label());
-        self.visited.clear();
+        self.start_operation(n.label());
         if n.deprecated && !o.deprecated {
             self.emit(
                 Rule::OperationDeprecated,
@@ -219,7 +238,7 @@ impl Differ<'_> {
                 format!("{subject} property"),
                 true,
             );
-            self.schema(o.schema, n.schema, &site, "");
+            self.root_schema(o.schema, n.schema, &site);
         }
     }
 
@@ -314,7 +333,7 @@ impl Differ<'_> {
                         format!("{owner} property")
                     };
                     let site = Site::new(direction, whole, part, false);
-                    self.schema(o.schema, n.schema, &site, "");
+                    self.root_schema(o.schema, n.schema, &site);
                 }
             }
         }
@@ -408,7 +427,7 @@ impl Differ<'_> {
                 format!("{subject} property"),
                 false,
             );
-            self.schema(o.schema, n.schema, &site, "");
+            self.root_schema(o.schema, n.schema, &site);
         }
         for (key, n) in new {
             if !old.contains_key(key) {

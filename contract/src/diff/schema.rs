@@ -1,13 +1,17 @@
 //! Schema diff: walks an old and a new schema side by side (cycle-safe) and classifies each
 //! difference by direction, since what breaks a request is often harmless in a response.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::rc::Rc;
 
 use crate::diff::catalogue::Rule;
 use crate::diff::equal::EMPTY;
 use crate::diff::{Differ, Side};
 use crate::model::{Additional, Bound, Contract, Property, Schema, SchemaId, Type};
 use crate::position::Position;
+
+/// How deep the diff follows nested schemas.
+const MAX_DEPTH: usize = 128;
 
 /// Whether a schema describes what clients send or what they receive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,7 +22,8 @@ pub(crate) enum Direction {
     Response,
 }
 
-/// Where a schema sits, for messages.
+/// Where a root schema sits, for messages.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Site {
     direction: Direction,
     /// The whole value, e.g. "request body" or "query parameter `limit`".
@@ -48,12 +53,86 @@ impl Site {
             format!("{} `{path}`", self.part)
         }
     }
+}
 
+/// The direction a schema pair is compared in, picking rules.
+#[derive(Clone, Copy)]
+struct Way {
+    direction: Direction,
+}
+
+impl Way {
     /// Picks the rule for the direction.
-    fn pick(&self, request: Rule, response: Rule) -> Rule {
+    fn pick(self, request: Rule, response: Rule) -> Rule {
         match self.direction {
             Direction::Request => request,
             Direction::Response => response,
+        }
+    }
+}
+
+/// Stands for the described location in a message template; replaced when a change is
+/// reported under a root schema ("request property `a.b`").
+const SUBJECT: &str = "\u{1}";
+
+/// A change found between two schemas, relative to the pair it was found in.
+#[derive(Debug)]
+pub(crate) struct Found {
+    rule: Rule,
+    /// Property path below the pair (`a.b[]`), or from a named schema when `anchored`.
+    path: String,
+    /// Whether `path` starts at a named schema (`Address.city`) and is never prefixed.
+    anchored: bool,
+    /// The message, with [`SUBJECT`] where the location goes.
+    message: String,
+    at: Option<Position>,
+    side: Side,
+}
+
+/// Changes of a pair: all of them, and what a parent sees when the pair is a named schema.
+#[derive(Clone, Default)]
+pub(crate) struct PairChanges {
+    all: Rc<Vec<Rc<Found>>>,
+    exported: Option<Rc<Vec<Rc<Found>>>>,
+}
+
+/// Collects the changes of one pair, each once.
+#[derive(Default)]
+struct Acc {
+    list: Vec<Rc<Found>>,
+    seen: HashSet<*const Found>,
+}
+
+impl Acc {
+    /// A change of the pair itself.
+    fn add(&mut self, rule: Rule, message: String, at: Option<Position>, side: Side) {
+        self.add_at(rule, String::new(), message, at, side);
+    }
+
+    /// A change at a relative property path.
+    fn add_at(
+        &mut self,
+        rule: Rule,
+        path: String,
+        message: String,
+        at: Option<Position>,
+        side: Side,
+    ) {
+        let found = Rc::new(Found {
+            rule,
+            path,
+            anchored: false,
+            message,
+            at,
+            side,
+        });
+        self.shared(&found);
+    }
+
+    /// A change found once and shared by many pairs.
+    fn shared(&mut self, found: &Rc<Found>) {
+        if self.seen.insert(Rc::as_ptr(found)) {
+            self.list.push(Rc::clone(found));
         }
     }
 }
@@ -65,21 +144,129 @@ struct Spot {
     side: Side,
 }
 
+/// A pair of schemas compared in a direction.
+pub(crate) type PairKey = (Option<SchemaId>, Option<SchemaId>, Direction);
+
 impl Differ<'_> {
-    /// Compares two schemas at `site`, `path` being the property path below it.
-    pub(crate) fn schema(
+    /// Compares the schemas of a parameter, body or header and reports the changes in the
+    /// current operation. Pairs are compared once per diff and their changes shared; inside
+    /// recursive schemas a change is listed under the first path that reaches it.
+    pub(crate) fn root_schema(
         &mut self,
         old: Option<SchemaId>,
         new: Option<SchemaId>,
         site: &Site,
-        path: &str,
     ) {
-        if (old.is_none() && new.is_none()) || !self.visited.insert((old, new, site.direction)) {
+        if old.is_none() && new.is_none() {
             return;
+        }
+        let changes = self.pair(old, new, site.direction);
+        for found in changes.all.iter() {
+            let subject = site.describe(&found.path);
+            let rule = match found.rule {
+                Rule::RequestDefaultChanged if site.parameter && found.path.is_empty() => {
+                    Rule::ParameterDefaultChanged
+                }
+                other => other,
+            };
+            let message = found.message.replace(SUBJECT, &subject);
+            self.emit(rule, message, found.at, found.side);
+        }
+    }
+
+    /// The changes between two schemas, memoized.
+    fn pair(
+        &mut self,
+        old: Option<SchemaId>,
+        new: Option<SchemaId>,
+        direction: Direction,
+    ) -> PairChanges {
+        let key = (old, new, direction);
+        if let Some(known) = self.pairs.get(&key) {
+            return known.clone();
+        }
+        if (old.is_none() && new.is_none())
+            || self.stack.len() >= MAX_DEPTH
+            || self.stack.contains(&key)
+        {
+            return PairChanges::default();
         }
         if self.equality.equal(old, new) {
-            return;
+            self.pairs.insert(key, PairChanges::default());
+            return PairChanges::default();
         }
+        self.stack.insert(key);
+        let mut acc = Acc::default();
+        self.fields(old, new, Way { direction }, &mut acc);
+        self.stack.remove(&key);
+        let (old_contract, new_contract): (&Contract, &Contract) = (self.old, self.new);
+        let name = new
+            .and_then(|id| new_contract.schema(id).name.clone())
+            .or_else(|| old.and_then(|id| old_contract.schema(id).name.clone()));
+        let exported = name.map(|name| {
+            let mut view = Acc::default();
+            for found in &acc.list {
+                if found.anchored {
+                    view.shared(found);
+                } else if !found.path.is_empty() {
+                    view.shared(&Rc::new(Found {
+                        rule: found.rule,
+                        path: format!("{name}.{}", found.path),
+                        anchored: true,
+                        message: found.message.clone(),
+                        at: found.at,
+                        side: found.side,
+                    }));
+                }
+            }
+            Rc::new(view.list)
+        });
+        let changes = PairChanges {
+            all: Rc::new(acc.list),
+            exported,
+        };
+        self.pairs.insert(key, changes.clone());
+        changes
+    }
+
+    /// Includes the changes of a nested pair reached through `segment`.
+    fn child(
+        &mut self,
+        acc: &mut Acc,
+        segment: &str,
+        old: Option<SchemaId>,
+        new: Option<SchemaId>,
+        way: Way,
+    ) {
+        let changes = self.pair(old, new, way.direction);
+        for found in changes.all.iter() {
+            if found.anchored {
+                acc.shared(found);
+            } else if found.path.is_empty() {
+                acc.add_at(
+                    found.rule,
+                    segment.to_owned(),
+                    found.message.clone(),
+                    found.at,
+                    found.side,
+                );
+            } else if changes.exported.is_none() {
+                acc.add_at(
+                    found.rule,
+                    join(segment, &found.path),
+                    found.message.clone(),
+                    found.at,
+                    found.side,
+                );
+            }
+        }
+        for found in changes.exported.iter().flat_map(|list| list.iter()) {
+            acc.shared(found);
+        }
+    }
+
+    /// Compares two different schemas field by field.
+    fn fields(&mut self, old: Option<SchemaId>, new: Option<SchemaId>, way: Way, acc: &mut Acc) {
         let (old_contract, new_contract): (&Contract, &Contract) = (self.old, self.new);
         let o = old.map_or(&EMPTY, |id| old_contract.schema(id));
         let n = new.map_or(&EMPTY, |id| new_contract.schema(id));
@@ -93,26 +280,34 @@ impl Differ<'_> {
                 side: Side::Old,
             },
         };
-        let subject = site.describe(path);
-        let comparable = self.types(o, n, site, &subject, spot);
-        self.format(o, n, site, &subject, spot);
-        self.enumeration(o, n, site, &subject, spot);
-        self.limits(o, n, site, &subject, spot);
-        self.pattern(o, n, site, &subject, spot);
-        self.others(o, n, site, &subject, spot);
-        self.composition(o, n, site, path, &subject, spot);
+        let subject = SUBJECT;
+        let comparable = self.types(o, n, way, subject, spot, acc);
+        self.format(o, n, way, subject, spot, acc);
+        self.enumeration(o, n, way, subject, spot, acc);
+        self.limits(o, n, way, subject, spot, acc);
+        self.pattern(o, n, way, subject, spot, acc);
+        self.others(o, n, way, subject, spot, acc);
+        self.composition(o, n, way, subject, spot, acc);
         if !comparable {
             return;
         }
         if o.items.is_some() || n.items.is_some() {
-            self.schema(o.items, n.items, site, &join(path, "[]"));
+            self.child(acc, "[]", o.items, n.items, way);
         }
-        self.properties(o, n, site, path, spot);
-        self.additional(o, n, site, path, &subject, spot);
+        self.properties(o, n, way, acc);
+        self.additional(o, n, way, subject, spot, acc);
     }
 
     /// Types and nullability; returns whether the structures are worth comparing further.
-    fn types(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) -> bool {
+    fn types(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) -> bool {
         let strip = |types: &BTreeSet<Type>| -> BTreeSet<Type> {
             types.iter().copied().filter(|t| *t != Type::Null).collect()
         };
@@ -126,7 +321,7 @@ impl Differ<'_> {
                 Direction::Response => Rule::ResponseTypeChanged,
             };
             comparable = !ot.is_disjoint(&nt) || ot.is_empty() || nt.is_empty();
-            self.emit(
+            acc.add(
                 rule,
                 format!(
                     "{subject} type changed from {} to {}",
@@ -144,7 +339,7 @@ impl Differ<'_> {
                     Rule::RequestBecameNotNullable,
                     Rule::ResponseBecameNotNullable,
                 );
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} is no longer nullable"),
                     spot.at,
@@ -152,7 +347,7 @@ impl Differ<'_> {
                 );
             } else if nn && !on {
                 let rule = site.pick(Rule::RequestBecameNullable, Rule::ResponseBecameNullable);
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} became nullable"),
                     spot.at,
@@ -164,7 +359,15 @@ impl Differ<'_> {
     }
 
     /// `format`.
-    fn format(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) {
+    fn format(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) {
         let (rule, message) = match (&o.format, &n.format) {
             (Some(a), Some(b)) if a != b => (
                 site.pick(Rule::RequestFormatChanged, Rule::ResponseFormatChanged),
@@ -180,11 +383,19 @@ impl Differ<'_> {
             ),
             _ => return,
         };
-        self.emit(rule, message, spot.at, spot.side);
+        acc.add(rule, message, spot.at, spot.side);
     }
 
     /// `enum` and `const`.
-    fn enumeration(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) {
+    fn enumeration(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) {
         match (&o.enumeration, &n.enumeration) {
             (Some(a), Some(b)) => {
                 let removed: Vec<&str> = a.difference(b).map(String::as_str).collect();
@@ -194,7 +405,7 @@ impl Differ<'_> {
                         Rule::RequestEnumValueRemoved,
                         Rule::ResponseEnumValueRemoved,
                     );
-                    self.emit(
+                    acc.add(
                         rule,
                         format!("{subject} no longer allows {}", removed.join(", ")),
                         spot.at,
@@ -202,8 +413,11 @@ impl Differ<'_> {
                     );
                 }
                 if !added.is_empty() {
-                    let rule = site.pick(Rule::RequestEnumValueAdded, Rule::ResponseEnumValueAdded);
-                    self.emit(
+                    let rule = match site.direction {
+                        Direction::Response if a.is_disjoint(b) => Rule::ResponseEnumReplaced,
+                        _ => site.pick(Rule::RequestEnumValueAdded, Rule::ResponseEnumValueAdded),
+                    };
+                    acc.add(
                         rule,
                         format!("{subject} now allows {}", added.join(", ")),
                         spot.at,
@@ -214,7 +428,7 @@ impl Differ<'_> {
             (None, Some(b)) => {
                 let values: Vec<&str> = b.iter().map(String::as_str).collect();
                 let rule = site.pick(Rule::RequestBecameEnum, Rule::ResponseBecameEnum);
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} is now limited to {}", values.join(", ")),
                     spot.at,
@@ -223,7 +437,7 @@ impl Differ<'_> {
             }
             (Some(_), None) => {
                 let rule = site.pick(Rule::RequestEnumRemoved, Rule::ResponseEnumRemoved);
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} is no longer limited to an enum"),
                     spot.at,
@@ -235,7 +449,15 @@ impl Differ<'_> {
     }
 
     /// Numeric, length, item and property-count limits.
-    fn limits(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) {
+    fn limits(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) {
         let mut found: Vec<(bool, String)> = Vec::new();
         bound_change(&mut found, "minimum", o.minimum, n.minimum, true);
         bound_change(&mut found, "maximum", o.maximum, n.maximum, false);
@@ -284,12 +506,20 @@ impl Differ<'_> {
                 (Direction::Response, true) => Rule::ResponseLimitTightened,
                 (Direction::Response, false) => Rule::ResponseLimitRelaxed,
             };
-            self.emit(rule, format!("{subject}: {what}"), spot.at, spot.side);
+            acc.add(rule, format!("{subject}: {what}"), spot.at, spot.side);
         }
     }
 
     /// `pattern`.
-    fn pattern(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) {
+    fn pattern(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) {
         let (old, new) = (
             o.pattern.as_deref().filter(|p| !matches_anything(p)),
             n.pattern.as_deref().filter(|p| !matches_anything(p)),
@@ -321,18 +551,22 @@ impl Differ<'_> {
                 ),
             ),
         };
-        self.emit(rule, message, spot.at, spot.side);
+        acc.add(rule, message, spot.at, spot.side);
     }
 
     /// Defaults, discriminators, `not` and the keywords compared as written.
-    fn others(&mut self, o: &Schema, n: &Schema, site: &Site, subject: &str, spot: Spot) {
+    fn others(
+        &mut self,
+        o: &Schema,
+        n: &Schema,
+        site: Way,
+        subject: &str,
+        spot: Spot,
+        acc: &mut Acc,
+    ) {
         if o.default != n.default && site.direction == Direction::Request {
-            let rule = if site.parameter && subject == site.whole {
-                Rule::ParameterDefaultChanged
-            } else {
-                Rule::RequestDefaultChanged
-            };
-            self.emit(
+            let rule = Rule::RequestDefaultChanged;
+            acc.add(
                 rule,
                 format!(
                     "{subject} default changed from {} to {}",
@@ -344,7 +578,7 @@ impl Differ<'_> {
             );
         }
         if o.discriminator != n.discriminator {
-            self.emit(
+            acc.add(
                 Rule::DiscriminatorChanged,
                 format!(
                     "{subject} discriminator changed from {} to {}",
@@ -372,7 +606,7 @@ impl Differ<'_> {
                 ),
                 _ => continue,
             };
-            self.emit(
+            acc.add(
                 rule,
                 format!("{subject} {verb} `{keyword}`"),
                 spot.at,
@@ -383,7 +617,7 @@ impl Differ<'_> {
             let same = o.not.is_some() == n.not.is_some() && self.equality.equal(o.not, n.not);
             if !same {
                 let rule = site.pick(Rule::RequestKeywordChanged, Rule::ResponseKeywordChanged);
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} changed its `not` schema"),
                     spot.at,
@@ -398,10 +632,10 @@ impl Differ<'_> {
         &mut self,
         o: &Schema,
         n: &Schema,
-        site: &Site,
-        path: &str,
+        site: Way,
         subject: &str,
         spot: Spot,
+        acc: &mut Acc,
     ) {
         for (keyword, old, new) in [
             ("oneOf", &o.one_of, &n.one_of),
@@ -420,7 +654,7 @@ impl Differ<'_> {
                 } else {
                     format!("{subject} is no longer a `{keyword}`")
                 };
-                self.emit(rule, message, spot.at, spot.side);
+                acc.add(rule, message, spot.at, spot.side);
                 continue;
             }
             let mut unmatched_new: Vec<SchemaId> = new.clone();
@@ -438,125 +672,106 @@ impl Differ<'_> {
             }
             if unmatched_old.len() == unmatched_new.len() {
                 for (i, (a, b)) in unmatched_old.iter().zip(&unmatched_new).enumerate() {
-                    let label = join(path, &format!("{keyword}[{i}]"));
-                    self.schema(Some(*a), Some(*b), site, &label);
+                    self.child(acc, &format!("{keyword}[{i}]"), Some(*a), Some(*b), site);
                 }
                 continue;
             }
-            if unmatched_old.len() > unmatched_new.len() {
+            let (rule, verb, count) = if unmatched_old.len() > unmatched_new.len() {
                 let rule = site.pick(
                     Rule::RequestAlternativeRemoved,
                     Rule::ResponseAlternativeRemoved,
                 );
-                let count = unmatched_old.len() - unmatched_new.len();
-                self.emit(
-                    rule,
-                    format!("{subject} lost {count} `{keyword}` alternative(s)"),
-                    spot.at,
-                    spot.side,
-                );
+                (rule, "lost", unmatched_old.len() - unmatched_new.len())
             } else {
                 let rule = site.pick(
                     Rule::RequestAlternativeAdded,
                     Rule::ResponseAlternativeAdded,
                 );
-                let count = unmatched_new.len() - unmatched_old.len();
-                self.emit(
-                    rule,
-                    format!("{subject} gained {count} `{keyword}` alternative(s)"),
-                    spot.at,
-                    spot.side,
-                );
-            }
+                (rule, "gained", unmatched_new.len() - unmatched_old.len())
+            };
+            acc.add(
+                rule,
+                format!("{subject} {verb} {count} `{keyword}` alternative(s)"),
+                spot.at,
+                spot.side,
+            );
         }
     }
 
     /// Object properties as the direction sees them (no read-only ones in requests, no
     /// write-only ones in responses).
-    fn properties(&mut self, o: &Schema, n: &Schema, site: &Site, path: &str, spot: Spot) {
+    fn properties(&mut self, o: &Schema, n: &Schema, site: Way, acc: &mut Acc) {
         let old_view = visible(self.old, o, site.direction);
         let new_view = visible(self.new, n, site.direction);
-        let hidden = |s: &Schema, view: &View<'_>, name: &str| {
-            s.properties.contains_key(name) && !view.contains_key(name)
-        };
-        let names: BTreeSet<&str> = old_view
-            .keys()
-            .chain(new_view.keys())
-            .copied()
-            .chain(o.required.iter().map(String::as_str))
-            .chain(n.required.iter().map(String::as_str))
-            .collect();
+        let names: BTreeSet<&str> = old_view.keys().chain(new_view.keys()).copied().collect();
         for name in names {
-            let (was_required, is_required) =
-                (o.required.contains(name), n.required.contains(name));
-            let property_path = join(path, name);
-            let subject = site.describe(&property_path);
+            let (was, is) = (o.required.contains(name), n.required.contains(name));
             match (old_view.get(name), new_view.get(name)) {
                 (Some(a), Some(b)) => {
-                    self.required_change(site, &subject, was_required, is_required, Some(b.at));
-                    self.schema(Some(a.schema), Some(b.schema), site, &property_path);
+                    let rule = match (site.direction, was, is) {
+                        (Direction::Request, false, true) => {
+                            Some(Rule::RequestPropertyBecameRequired)
+                        }
+                        (Direction::Request, true, false) => {
+                            Some(Rule::RequestPropertyBecameOptional)
+                        }
+                        (Direction::Response, true, false) => {
+                            Some(Rule::ResponsePropertyBecameOptional)
+                        }
+                        (Direction::Response, false, true) => {
+                            Some(Rule::ResponsePropertyBecameRequired)
+                        }
+                        _ => None,
+                    };
+                    if let Some(rule) = rule {
+                        let verb = if is {
+                            "became required"
+                        } else {
+                            "became optional"
+                        };
+                        acc.add_at(
+                            rule,
+                            name.to_owned(),
+                            format!("{SUBJECT} {verb}"),
+                            Some(b.at),
+                            Side::New,
+                        );
+                    }
+                    self.child(acc, name, Some(a.schema), Some(b.schema), site);
                 }
                 (Some(a), None) => {
                     let rule = match site.direction {
                         Direction::Request => Rule::RequestPropertyRemoved,
-                        Direction::Response if was_required => {
-                            Rule::ResponseRequiredPropertyRemoved
-                        }
+                        Direction::Response if was => Rule::ResponseRequiredPropertyRemoved,
                         Direction::Response => Rule::ResponseOptionalPropertyRemoved,
                     };
-                    self.emit(
+                    acc.add_at(
                         rule,
-                        format!("{subject} was removed"),
+                        name.to_owned(),
+                        format!("{SUBJECT} was removed"),
                         Some(a.at),
                         Side::Old,
                     );
                 }
                 (None, Some(b)) => {
                     let (rule, what) = match site.direction {
-                        Direction::Request if is_required => {
+                        Direction::Request if is => {
                             (Rule::RequestRequiredPropertyAdded, "required ")
                         }
                         Direction::Request => (Rule::RequestOptionalPropertyAdded, "optional "),
                         Direction::Response => (Rule::ResponsePropertyAdded, ""),
                     };
-                    self.emit(
+                    acc.add_at(
                         rule,
-                        format!("{what}{subject} was added"),
+                        name.to_owned(),
+                        format!("{what}{SUBJECT} was added"),
                         Some(b.at),
                         Side::New,
                     );
                 }
-                (None, None) => {
-                    if !hidden(o, &old_view, name) && !hidden(n, &new_view, name) {
-                        self.required_change(site, &subject, was_required, is_required, spot.at);
-                    }
-                }
+                (None, None) => {}
             }
         }
-    }
-
-    /// Reports a change of `required` for one property.
-    fn required_change(
-        &mut self,
-        site: &Site,
-        subject: &str,
-        was: bool,
-        is: bool,
-        at: Option<Position>,
-    ) {
-        let rule = match (site.direction, was, is) {
-            (Direction::Request, false, true) => Rule::RequestPropertyBecameRequired,
-            (Direction::Request, true, false) => Rule::RequestPropertyBecameOptional,
-            (Direction::Response, true, false) => Rule::ResponsePropertyBecameOptional,
-            (Direction::Response, false, true) => Rule::ResponsePropertyBecameRequired,
-            _ => return,
-        };
-        let verb = if is {
-            "became required"
-        } else {
-            "became optional"
-        };
-        self.emit(rule, format!("{subject} {verb}"), at, Side::New);
     }
 
     /// `additionalProperties`.
@@ -564,10 +779,10 @@ impl Differ<'_> {
         &mut self,
         o: &Schema,
         n: &Schema,
-        site: &Site,
-        path: &str,
+        site: Way,
         subject: &str,
         spot: Spot,
+        acc: &mut Acc,
     ) {
         match (o.additional, n.additional) {
             (Additional::Forbidden, Additional::Forbidden) | (Additional::Any, Additional::Any) => {
@@ -577,7 +792,7 @@ impl Differ<'_> {
                     Rule::RequestAdditionalPropertiesClosed,
                     Rule::ResponseAdditionalPropertiesClosed,
                 );
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} no longer allows other properties"),
                     spot.at,
@@ -589,7 +804,7 @@ impl Differ<'_> {
                     Rule::RequestAdditionalPropertiesOpened,
                     Rule::ResponseAdditionalPropertiesOpened,
                 );
-                self.emit(
+                acc.add(
                     rule,
                     format!("{subject} now allows other properties"),
                     spot.at,
@@ -601,7 +816,7 @@ impl Differ<'_> {
                     Additional::Schema(id) => Some(id),
                     Additional::Any | Additional::Forbidden => None,
                 };
-                self.schema(id(a), id(b), site, &join(path, "*"));
+                self.child(acc, "*", id(a), id(b), site);
             }
         }
     }
@@ -626,14 +841,12 @@ fn visible<'s>(contract: &Contract, schema: &'s Schema, direction: Direction) ->
         .collect()
 }
 
-/// `path.name`, or `name` at the top.
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else if name == "[]" {
-        format!("{path}[]")
+/// `segment.rest`, or `segment[]…` when the rest starts with `[]`.
+fn join(segment: &str, rest: &str) -> String {
+    if rest.starts_with("[]") {
+        format!("{segment}{rest}")
     } else {
-        format!("{path}.{name}")
+        format!("{segment}.{rest}")
     }
 }
 

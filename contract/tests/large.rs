@@ -1,0 +1,62 @@
+//! Smoke tests on large real revision pairs (`../shared/corpus/large/`): Stripe 3.0 YAML,
+//! Kubernetes 2.0 JSON and Discord 3.1 JSON must parse and diff without error.
+
+use std::path::Path;
+
+fn pair(old: &str, new: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/large");
+    let (Ok(old_text), Ok(new_text)) = (
+        std::fs::read_to_string(dir.join(old)),
+        std::fs::read_to_string(dir.join(new)),
+    ) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let comparison =
+        switchyard_contract::compare(&old_text, &new_text).expect("both documents read");
+    let errors: Vec<_> = comparison
+        .old_problems
+        .iter()
+        .chain(&comparison.new_problems)
+        .filter(|p| p.severity == switchyard_contract::Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "problems reading {old} / {new}: {errors:?}"
+    );
+    let again = switchyard_contract::compare(&old_text, &old_text).expect("reads");
+    assert!(
+        again.changes.is_empty(),
+        "{old} differs from itself: {:?}",
+        again.changes.first()
+    );
+    eprintln!(
+        "{old} -> {new}: {} changes, breaking: {}",
+        comparison.changes.len(),
+        comparison.breaking
+    );
+}
+
+#[test]
+fn stripe() {
+    pair(
+        "stripe-spec3-2023-08-11.yaml",
+        "stripe-spec3-2023-09-12.yaml",
+    );
+}
+
+#[test]
+fn kubernetes() {
+    pair(
+        "kubernetes-swagger-release-1.35.json",
+        "kubernetes-swagger-release-1.36.json",
+    );
+}
+
+#[test]
+fn discord() {
+    pair(
+        "discord-openapi-3.1-2026-06-15.json",
+        "discord-openapi-3.1-2026-07-18.json",
+    );
+}

@@ -131,9 +131,21 @@ impl FileSet {
             .insert(path.into(), SourceEntry::Unavailable(why));
     }
 
-    /// A file by relative path.
+    /// A file by relative path. A path under a folder that is a symbolic link out of
+    /// the root is that link's entry ([`Unavailable::OutsideRoot`]).
     pub fn get(&self, path: &str) -> Option<&SourceEntry> {
-        self.files.get(path)
+        self.files.get(path).or_else(|| {
+            let mut folder = path;
+            while let Some((parent, _)) = folder.rsplit_once('/') {
+                folder = parent;
+                if let Some(entry @ SourceEntry::Unavailable(Unavailable::OutsideRoot)) =
+                    self.files.get(folder)
+                {
+                    return Some(entry);
+                }
+            }
+            None
+        })
     }
 
     /// A file's text, if it has one.
@@ -190,6 +202,19 @@ mod tests {
         assert_eq!(file.offset(2, 2), after_c);
         assert_eq!(file.offset(9, 1), file.text().len());
         assert_eq!(file.token_at(after_c), after_c..after_c + 1);
+    }
+
+    #[test]
+    fn files_under_a_link_out_of_the_root_are_outside_it() {
+        let mut files = FileSet::new();
+        files.insert_unavailable("apis/shared", Unavailable::OutsideRoot);
+        files.insert_text("apis/own.yaml", "openapi: 3.0.3");
+        assert!(matches!(
+            files.get("apis/shared/v1/products.yaml"),
+            Some(SourceEntry::Unavailable(Unavailable::OutsideRoot))
+        ));
+        assert!(files.get("apis/own.yaml").is_some());
+        assert!(files.get("apis/other.yaml").is_none());
     }
 
     #[test]

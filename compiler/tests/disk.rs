@@ -55,6 +55,21 @@ fn symbolic_links_out_of_the_root_are_reported_not_followed() {
     assert!(compilation.bundles.is_empty());
 }
 
+#[cfg(unix)]
+#[test]
+fn folders_linked_out_of_the_root_are_reported_not_followed() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(outside.path(), "v1.yaml", "openapi: 3.0.3\n");
+    let root = tempfile::tempdir().expect("temp dir");
+    repository(root.path(), "../apis/v1.yaml");
+    std::os::unix::fs::symlink(outside.path(), root.path().join("apis")).expect("symlink");
+    let compilation = compile_dir(root.path()).expect("root loads");
+    assert_eq!(
+        codes(&compilation.diagnostics),
+        [("SY006", "shop-staging/products.toml", 3)]
+    );
+}
+
 #[test]
 fn files_over_the_limit_are_not_read() {
     let root = tempfile::tempdir().expect("temp dir");

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""Numbers and reports of the benchmark (stdlib only).
+
+- `record FILE SCENARIO SYSTEM VARIANT ROUND KEY=JSON...`: appends one
+  measurement (a JSON line) to the results file.
+- `h2load LOG`: summarises an h2load `--log-file` (one line per request) into request
+  count, status classes and latency percentiles, as one JSON line.
+- `best-rps RESULTS SYSTEM...`: the best median wrk req/s of these systems over every
+  concurrency of the throughput scenario (the base of the fixed-rate run).
+- `render RESULTS META OUT`: medians over rounds, goal verdicts, `OUT/report.json`
+  (meta, summary, verdicts and every raw measurement) and `OUT/report.md`. Exits 1
+  when a goal is missed (unless `--no-goals`); with `--smoke` it checks only that every
+  scenario ran and that every answer was 2xx without socket errors.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+RECORDED = {"throughput": ["throughput", "fixed_rate"], "reload": ["reload"],
+            "scale": ["scale"], "split": ["split"]}
+NGINX_FAST = ["nginx-plain", "nginx-split"]
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile (None when empty)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * pct // 100))
+    return ordered[int(rank) - 1]
+
+
+def median(values):
+    """Median of the values that are not None (None when there are none)."""
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def record(args):
+    entry = {
+        "scenario": args.scenario,
+        "system": args.system,
+        "variant": args.variant,
+        "round": args.round,
+    }
+    for pair in args.fields:
+        key, _, value = pair.partition("=")
+        entry[key] = json.loads(value)
+    with open(args.file, "a") as out:
+        out.write(json.dumps(entry) + "\n")
+
+
+def h2load(args):
+    latencies, classes = [], defaultdict(int)
+    first, last = None, None
+    for line in Path(args.log).read_text().splitlines():
+        start_us, status, took_us = (int(x) for x in line.split("\t")[:3])
+        first = start_us if first is None else min(first, start_us)
+        last = start_us if last is None else max(last, start_us)
+        classes[f"{status // 100}xx" if status > 0 else "error"] += 1
+        latencies.append(took_us)
+    seconds = (last - first) / 1e6 if first is not None and last > first else None
+    print(json.dumps({
+        "requests": len(latencies),
+        "achieved_rps": round(len(latencies) / seconds, 1) if seconds else None,
+        "statuses": dict(classes),
+        "latency_us": {p: percentile(latencies, q) for p, q in
+                       [("p50", 50), ("p90", 90), ("p99", 99), ("p99_9", 99.9)]}
+        | {"max": max(latencies, default=None)},
+    }))
+
+
+def wrk_rps(wrk):
+    return wrk["requests"] / (wrk["duration_us"] / 1e6) if wrk["duration_us"] else 0.0
+
+
+def wrk_socket_errors(wrk):
+    errors = wrk["errors"]
+    return errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+
+
+def grouped(records, scenario):
+    """Records of one scenario grouped by (system, variant), in first-seen order."""
+    groups = {}
+    for entry in records:
+        if entry["scenario"] == scenario:
+            groups.setdefault((entry["system"], entry["variant"]), []).append(entry)
+    return groups
+
+
+def summarise(records):
+    """Medians over rounds for every scenario."""
+    summary = defaultdict(list)
+    for (system, variant), runs in grouped(records, "throughput").items():
+        summary["throughput"].append({
+            "system": system, "connections": int(variant), "rounds": len(runs),
+            "rps": median([wrk_rps(r["wrk"]) for r in runs]),
+            "p50_ms": median([r["wrk"]["latency_us"]["p50"] / 1000 for r in runs]),
+            "p99_ms": median([r["wrk"]["latency_us"]["p99"] / 1000 for r in runs]),
+            "non_2xx": sum(r["wrk"]["errors"]["status"] for r in runs),
+            "socket_errors": sum(wrk_socket_errors(r["wrk"]) for r in runs),
+        })
+    for (system, variant), runs in grouped(records, "fixed_rate").items():
+        summary["fixed_rate"].append({
+            "system": system, "rate": int(variant), "rounds": len(runs),
+            "achieved_rps": median([r["h2load"]["achieved_rps"] for r in runs]),
+            "p50_ms": median([r["h2load"]["latency_us"]["p50"] / 1000 for r in runs]),
+            "p99_ms": median([r["h2load"]["latency_us"]["p99"] / 1000 for r in runs]),
+            "p99_9_ms": median([r["h2load"]["latency_us"]["p99_9"] / 1000 for r in runs]),
+            "not_2xx": sum(n for r in runs for k, n in r["h2load"]["statuses"].items()
+                           if k != "2xx"),
+            "requests": sum(r["h2load"]["requests"] for r in runs),
+        })
+    for (system, variant), runs in grouped(records, "reload").items():
+        latencies = [ms for r in runs for ms in r["swap"]["latencies_ms"]]
+        summary["reload"].append({
+            "system": system, "mode": variant, "rounds": len(runs),
+            "requests": sum(r["wrk"]["requests"] for r in runs),
+            "non_2xx": sum(r["wrk"]["errors"]["status"] for r in runs),
+            "socket_errors": sum(wrk_socket_errors(r["wrk"]) for r in runs),
+            "swaps": sum(r["swap"]["swaps"] for r in runs),
+            "swaps_not_seen": sum(r["swap"]["missed"] for r in runs),
+            "swap_to_serve_p50_ms": percentile(latencies, 50),
+            "swap_to_serve_p99_ms": percentile(latencies, 99),
+            "swap_to_serve_max_ms": max(latencies, default=None),
+        })
+    for (system, variant), runs in grouped(records, "scale").items():
+        summary["scale"].append({
+            "system": system, "operations": int(variant), "rounds": len(runs),
+            "rps": median([wrk_rps(r["wrk"]) for r in runs]),
+            "p99_ms": median([r["wrk"]["latency_us"]["p99"] / 1000 for r in runs]),
+            "non_2xx": sum(r["wrk"]["errors"]["status"] for r in runs),
+            "socket_errors": sum(wrk_socket_errors(r["wrk"]) for r in runs),
+            "bundle_bytes": runs[0].get("bundle_bytes"),
+            "load_ms": median([r["ready_ms"] for r in runs]),
+            "rss_mib": median([r["rss_kb"] / 1024 for r in runs]),
+        })
+    for (system, variant), runs in grouped(records, "split").items():
+        summary["split"].append({
+            "system": system, "method": variant, "rounds": len(runs),
+            "requests": runs[0]["split"]["requests"],
+            "target_share": median([r["split"]["target_share"] for r in runs]),
+            "first_20_target": [r["split"]["first_target"] for r in runs],
+            "not_200": sum(n for r in runs for k, n in r["split"]["statuses"].items()
+                           if k != "200"),
+        })
+    return dict(summary)
+
+
+def verdicts(summary):
+    """The issue's goals, each with its measured value and whether it is met."""
+    out = []
+    by_key = {(t["system"], t["connections"]): t for t in summary.get("throughput", [])}
+    for connections in sorted({t["connections"] for t in summary.get("throughput", [])}):
+        ours = by_key.get(("switchyard", connections))
+        nginx = [by_key[(s, connections)] for s in NGINX_FAST if (s, connections) in by_key]
+        if not ours or not nginx:
+            continue
+        fastest = max(nginx, key=lambda t: t["rps"])
+        out.append({
+            "goal": f"req/s ≥ 1.0× {fastest['system']} at {connections} connections",
+            "value": round(ours["rps"] / fastest["rps"], 3),
+            "met": ours["rps"] >= fastest["rps"],
+        })
+        out.append({
+            "goal": f"p99 ≤ 1.2× {fastest['system']} at {connections} connections",
+            "value": round(ours["p99_ms"] / fastest["p99_ms"], 3),
+            "met": ours["p99_ms"] <= 1.2 * fastest["p99_ms"],
+        })
+    for row in summary.get("reload", []):
+        if row["system"] != "switchyard":
+            continue
+        errors = row["non_2xx"] + row["socket_errors"]
+        out.append({"goal": f"zero non-2xx and socket errors during {row['mode']} swaps",
+                    "value": errors, "met": errors == 0})
+        p99 = row["swap_to_serve_p99_ms"]
+        out.append({"goal": f"swap to first new-generation answer p99 < 100 ms ({row['mode']})",
+                    "value": p99,
+                    "met": p99 is not None and p99 < 100 and row["swaps_not_seen"] == 0})
+    scale = {s["operations"]: s for s in summary.get("scale", [])}
+    if scale:
+        low, high = scale[min(scale)], scale[max(scale)]
+        out.append({
+            "goal": f"req/s at {high['operations']} operations within 5% of {low['operations']}",
+            "value": round(high["rps"] / low["rps"], 3),
+            "met": high["rps"] >= 0.95 * low["rps"],
+        })
+    return out
+
+
+def smoke_problems(records, expected):
+    """What smoke mode fails on: a missing scenario, a non-2xx answer, a socket error
+    (nginx's reload errors are nginx's and only reported)."""
+    problems = [f"scenario {s} did not run" for s in expected
+                if not any(r["scenario"] == s for r in records)]
+    for r in records:
+        label = f"{r['scenario']}/{r['system']}/{r['variant']}"
+        if "wrk" in r and not (r["scenario"] == "reload" and r["system"] != "switchyard"):
+            if r["wrk"]["errors"]["status"] or wrk_socket_errors(r["wrk"]):
+                problems.append(f"{label}: errors {r['wrk']['errors']}")
+            if r["wrk"]["requests"] == 0:
+                problems.append(f"{label}: no requests")
+        if "h2load" in r and set(r["h2load"]["statuses"]) - {"2xx"}:
+            problems.append(f"{label}: statuses {r['h2load']['statuses']}")
+        if "split" in r and set(r["split"]["statuses"]) - {"200"}:
+            problems.append(f"{label}: statuses {r['split']['statuses']}")
+    return problems
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(fmt(c) if not isinstance(c, str) else c for c in row) + " |"
+              for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(meta, summary, goals):
+    m = meta["machine"]
+    s = meta["settings"]
+    parts = [
+        "# Switchyard benchmark report",
+        "",
+        f"Run {meta['date']} on commit `{meta['commit']}` with `{meta['command']}`.",
+        "",
+        f"Machine: {m['cpu']}, {m['nproc']} CPUs (`nproc`), kernel {m['kernel']}, "
+        f"{m['memory']}. Tools: {', '.join(meta['tools'])}.",
+        "",
+        f"Settings: {s['rounds']} rounds (alternating systems within each round), "
+        f"{s['seconds']} s per throughput run, {s['reload_seconds']} s per reload run; "
+        f"{s['workers']} worker(s) for nginx (`worker_processes`) and for switchyard "
+        f"(`TOKIO_WORKER_THREADS`); pinning: {s['pinning']}; binaries: {s['profile']}; "
+        f"switchyard features on: {', '.join(s['features'])}; nginx: {s['nginx_split']}.",
+        "",
+        "## Goals",
+        "",
+        table(["goal", "measured", "met"],
+              [[g["goal"], fmt(g["value"], 3), "yes" if g["met"] else "**no**"]
+               for g in goals]),
+        "",
+        "## 1. Throughput and latency (wrk, medians over rounds)",
+        "",
+        table(["system", "connections", "req/s", "p50 ms", "p99 ms", "non-2xx",
+               "socket errors"],
+              [[t["system"], t["connections"], t["rps"], t["p50_ms"], t["p99_ms"],
+                t["non_2xx"], t["socket_errors"]] for t in
+               sorted(summary.get("throughput", []),
+                      key=lambda t: (t["connections"], t["system"]))]),
+        "",
+        f"Fixed rate ({s['fixed_rate']}):",
+        "",
+        table(["system", "target req/s", "achieved req/s", "p50 ms", "p99 ms",
+               "p99.9 ms", "not 2xx"],
+              [[f["system"], f["rate"], f["achieved_rps"], f["p50_ms"], f["p99_ms"],
+                f["p99_9_ms"], f["not_2xx"]] for f in summary.get("fixed_rate", [])]),
+        "",
+        "## 2. Reloads under load (wrk constant load, a swap every 100 ms)",
+        "",
+        table(["system", "swap", "requests", "non-2xx", "socket errors", "swaps",
+               "not seen", "swap→serve p50 ms", "p99 ms", "max ms"],
+              [[r["system"], r["mode"], r["requests"], r["non_2xx"], r["socket_errors"],
+                r["swaps"], r["swaps_not_seen"], r["swap_to_serve_p50_ms"],
+                r["swap_to_serve_p99_ms"], r["swap_to_serve_max_ms"]]
+               for r in summary.get("reload", [])]),
+        "",
+        f"Swap→serve: from the file swap to the first answer carrying the new "
+        f"generation's header, polled on one keep-alive connection; percentiles over "
+        f"all swaps of all rounds. Switchyard runs with `--reload-debounce "
+        f"{s['reload_debounce']}`.",
+        "",
+        "## 3. Routing at scale (switchyard, requests cycling over every operation)",
+        "",
+        table(["operations", "bundle bytes", "req/s", "p99 ms", "non-2xx",
+               "socket errors", "start to ready ms", "RSS MiB"],
+              [[r["operations"], r["bundle_bytes"], r["rps"], r["p99_ms"], r["non_2xx"],
+                r["socket_errors"], r["load_ms"], r["rss_mib"]]
+               for r in summary.get("scale", [])]),
+        "",
+        "## 4. Split accuracy at weight 10 (sequential requests, fresh process per round)",
+        "",
+        table(["system", "method", "requests", "share on target (median)",
+               "on target in the first 20 (per round)", "not 200"],
+              [[r["system"], r["method"], r["requests"], fmt(r["target_share"], 3),
+                ", ".join(str(x) for x in r["first_20_target"]), r["not_200"]]
+               for r in summary.get("split", [])]),
+        "",
+    ]
+    if meta.get("notes"):
+        parts += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
+    return "\n".join(parts)
+
+
+def read_records(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def best_rps(args):
+    rows = [t for t in summarise(read_records(args.results)).get("throughput", [])
+            if t["system"] in args.systems]
+    if not rows:
+        sys.exit("no throughput measurements of " + ", ".join(args.systems))
+    print(round(max(t["rps"] for t in rows)))
+
+
+def render(args):
+    records = read_records(args.results)
+    meta = json.loads(Path(args.meta).read_text())
+    summary = summarise(records)
+    goals = verdicts(summary)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(
+        {"meta": meta, "summary": summary, "goals": goals, "raw": records}, indent=1) + "\n")
+    (out / "report.md").write_text(markdown(meta, summary, goals))
+    print((out / "report.md").read_text())
+    if args.smoke:
+        expected = [r for s in args.smoke for r in RECORDED[s]]
+        problems = smoke_problems(records, expected)
+        for p in problems:
+            print(f"smoke: {p}", file=sys.stderr)
+        sys.exit(1 if problems else 0)
+    missed = [g["goal"] for g in goals if not g["met"]]
+    for goal in missed:
+        print(f"goal missed: {goal}", file=sys.stderr)
+    sys.exit(1 if missed and not args.no_goals else 0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("record")
+    for name in ["file", "scenario", "system", "variant"]:
+        p.add_argument(name)
+    p.add_argument("round", type=int)
+    p.add_argument("fields", nargs="*", metavar="KEY=JSON")
+    p = commands.add_parser("h2load")
+    p.add_argument("log")
+    p = commands.add_parser("best-rps")
+    p.add_argument("results")
+    p.add_argument("systems", nargs="+")
+    p = commands.add_parser("render")
+    p.add_argument("results")
+    p.add_argument("meta")
+    p.add_argument("out")
+    p.add_argument("--smoke", nargs="+", choices=list(RECORDED), metavar="SCENARIO",
+                   help="smoke checks only; the scenarios that must have run")
+    p.add_argument("--no-goals", action="store_true")
+    args = parser.parse_args()
+    {"record": record, "h2load": h2load, "best-rps": best_rps, "render": render}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

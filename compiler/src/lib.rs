@@ -10,10 +10,12 @@ pub mod bundle;
 pub mod cli;
 pub mod diagnostic;
 pub mod disk;
+pub mod history;
 pub mod manifest;
 pub mod model;
 pub mod openapi;
 pub mod pipeline;
+pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod source;
@@ -23,7 +25,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use disk::{LoadError, WriteError, load_dir, write_bundles};
-pub use pipeline::{Compilation, compile};
+pub use pipeline::{Compilation, compile, compile_with_base, read_model};
 pub use source::FileSet;
 
 /// Reads the repository at `root` and compiles it.

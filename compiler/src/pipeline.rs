@@ -37,10 +37,20 @@ impl Compilation {
 
 /// Compiles a repository.
 pub fn compile(files: &FileSet) -> Compilation {
+    compile_with_base(files, None)
+}
+
+/// Compiles a repository; with its base revision, the history rules run too (the base's
+/// own problems are not reported: they are not the change's).
+pub fn compile_with_base(files: &FileSet, base: Option<&FileSet>) -> Compilation {
     let mut out = Diagnostics::new(files);
     let mut schema_out = Diagnostics::new(files);
     let model = build_model(files, &mut out, &mut schema_out);
-    let context = Context { model: &model };
+    let base = base.map(read_model);
+    let context = Context {
+        model: &model,
+        base: base.as_ref(),
+    };
     for check in rules::CHECKS {
         (check.run)(&context, &mut out);
     }
@@ -56,6 +66,13 @@ pub fn compile(files: &FileSet) -> Compilation {
         bundles,
         diagnostics,
     }
+}
+
+/// The model of a repository without its diagnostics (for the base revision and the plan).
+pub fn read_model(files: &FileSet) -> Model {
+    let mut out = Diagnostics::new(files);
+    let mut schema_out = Diagnostics::new(files);
+    build_model(files, &mut out, &mut schema_out)
 }
 
 /// Environment folders (those holding an `environment.toml`, below the root) and the

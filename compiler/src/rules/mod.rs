@@ -16,6 +16,7 @@ pub mod bad_environment_name;
 pub mod bad_info_version;
 pub mod bad_version_key;
 pub mod blue_green_partial_weight;
+pub mod breaking_change_in_major;
 pub mod contract_differs_from_staging;
 pub mod deprecated_without_sunset;
 pub mod duplicate_full_service_name;
@@ -23,6 +24,7 @@ pub mod duplicate_service;
 pub mod duplicate_task;
 pub mod environment_folder_mismatch;
 pub mod file_too_large;
+pub mod finished_task_changed;
 pub mod invalid_match_rule;
 pub mod invalid_sticky_key;
 pub mod invalid_value;
@@ -30,13 +32,20 @@ pub mod major_mismatch;
 pub mod major_not_staged;
 pub mod missing_field;
 pub mod missing_file;
+pub mod missing_minor_bump;
+pub mod new_task_not_running;
 pub mod openapi_bad_ref;
 pub mod openapi_structure;
 pub mod openapi_syntax;
 pub mod openapi_unsupported;
 pub mod overlapping_operations;
 pub mod path_escapes_root;
+pub mod possibly_breaking_change;
 pub mod prod_not_staged;
+pub mod removal_moves_traffic;
+pub mod removed_without_deprecation;
+pub mod running_task_changed;
+pub mod running_task_removed;
 pub mod servers_disagree;
 pub mod shared_endpoint;
 pub mod staged_in_outside_prod;
@@ -48,6 +57,7 @@ pub mod unknown_staging_environment;
 pub mod unknown_upstream;
 pub mod unreadable_file;
 pub mod unroutable_path;
+pub mod version_decreased;
 pub mod weight_out_of_range;
 
 /// A rule's identity and documentation.
@@ -70,6 +80,8 @@ pub struct Rule {
 pub struct Context<'a> {
     /// The repository being compiled.
     pub model: &'a Model,
+    /// The base revision (`--base`), when given: the history rules compare with it.
+    pub base: Option<&'a Model>,
 }
 
 /// A rule that runs over the model.
@@ -122,6 +134,16 @@ pub static RULES: &[&Rule] = &[
     &deprecated_without_sunset::RULE,
     &invalid_sticky_key::RULE,
     &invalid_match_rule::RULE,
+    &breaking_change_in_major::RULE,
+    &possibly_breaking_change::RULE,
+    &missing_minor_bump::RULE,
+    &version_decreased::RULE,
+    &removed_without_deprecation::RULE,
+    &new_task_not_running::RULE,
+    &running_task_changed::RULE,
+    &finished_task_changed::RULE,
+    &removal_moves_traffic::RULE,
+    &running_task_removed::RULE,
 ];
 
 /// The rules that run over the model, in code order.
@@ -153,6 +175,16 @@ pub static CHECKS: &[&Check] = &[
     &deprecated_without_sunset::CHECK,
     &invalid_sticky_key::CHECK,
     &invalid_match_rule::CHECK,
+    &breaking_change_in_major::CHECK,
+    &possibly_breaking_change::CHECK,
+    &missing_minor_bump::CHECK,
+    &version_decreased::CHECK,
+    &removed_without_deprecation::CHECK,
+    &new_task_not_running::CHECK,
+    &running_task_changed::CHECK,
+    &finished_task_changed::CHECK,
+    &removal_moves_traffic::CHECK,
+    &running_task_removed::CHECK,
 ];
 
 /// A rule by code (`SY028`, any case) or name (`unknown-upstream`).

@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
+use crate::history::BaseSource;
 use crate::render::Format;
 
 /// Validates a Switchyard configuration repository and emits routing bundles.
@@ -22,8 +23,82 @@ pub enum Command {
     Check(CheckArgs),
     /// Check the repository and, when there are no errors, write one bundle per environment.
     Build(BuildArgs),
-    /// Explain a rule: what it checks, why it matters, and how to fix a finding.
+    /// Explain a rule (`SY028`) or a contract change (`C001`).
     Explain(ExplainArgs),
+    /// Print the plan for reviewers: what changes against the base revision.
+    Diff(DiffArgs),
+    /// Diff two OpenAPI documents; exit 1 when a change is breaking.
+    Compare(CompareArgs),
+}
+
+/// `--base REF` or `--base-dir DIR`: the revision to compare with.
+#[derive(Debug, Args, Default)]
+pub struct BaseArgs {
+    /// Compare with ROOT as it is at this git revision (e.g. `origin/main`, `HEAD~1`);
+    /// the history rules run too.
+    #[arg(long, value_name = "REF", conflicts_with = "base_dir")]
+    pub base: Option<String>,
+    /// Compare with the base revision's configuration root, checked out in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub base_dir: Option<PathBuf>,
+}
+
+impl BaseArgs {
+    /// The base revision, when one was given.
+    pub fn source(&self) -> Option<BaseSource> {
+        match (&self.base, &self.base_dir) {
+            (Some(reference), _) => Some(BaseSource::Revision(reference.clone())),
+            (None, Some(dir)) => Some(BaseSource::Dir(dir.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("base_source").args(["base", "base_dir"]).required(true)))]
+pub struct DiffArgs {
+    /// The configuration root.
+    #[arg(default_value = "environments")]
+    pub root: PathBuf,
+    /// The base revision.
+    #[command(flatten)]
+    pub base: BaseArgs,
+    /// Output format of the plan.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+}
+
+/// `diff --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// Indented text.
+    Human,
+    /// A pull-request comment.
+    Markdown,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The old OpenAPI document.
+    pub old: PathBuf,
+    /// The new OpenAPI document.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
+    pub format: CompareFormat,
+}
+
+/// `compare --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// One line per change.
+    Human,
+    /// `{"breaking": bool, "changes": [...]}`.
+    Json,
 }
 
 /// Arguments of `check`.
@@ -32,6 +107,9 @@ pub struct CheckArgs {
     /// The configuration root.
     #[arg(default_value = "environments")]
     pub root: PathBuf,
+    /// The base revision, when the history rules should run.
+    #[command(flatten)]
+    pub base: BaseArgs,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -46,6 +124,9 @@ pub struct BuildArgs {
     /// Folder to write `<environment>.json` bundles into (created if missing).
     #[arg(long)]
     pub out: PathBuf,
+    /// The base revision, when the history rules should run.
+    #[command(flatten)]
+    pub base: BaseArgs,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -54,7 +135,8 @@ pub struct BuildArgs {
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code (`SY028`) or name (`unknown-upstream`).
+    /// A rule code (`SY028`) or name (`unknown-upstream`), or a contract change code
+    /// (`C001`) or name (`operation-removed`).
     pub code: String,
 }
 

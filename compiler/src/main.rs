@@ -7,9 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use switchyard_compiler::cli::{Cli, Command};
+use switchyard_compiler::cli::{
+    BaseArgs, Cli, Command, CompareArgs, CompareFormat, DiffArgs, PlanFormat,
+};
+use switchyard_compiler::history::load_base;
+use switchyard_compiler::plan::{self, comparison};
 use switchyard_compiler::render::{self, Format, Output};
-use switchyard_compiler::{Compilation, FileSet, compile, load_dir, rules, write_bundles};
+use switchyard_compiler::{
+    Compilation, FileSet, compile_with_base, load_dir, read_model, rules, write_bundles,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,7 +31,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => {
-            let (files, compilation) = load(&args.root)?;
+            let (files, compilation) = load(&args.root, &args.base)?;
             report(&files, &compilation, &args.root, args.format.into())?;
             if !compilation.has_errors() && Format::from(args.format) == Format::Human {
                 print(&format!("checked {}: no errors\n", args.root.display()))?;
@@ -33,7 +39,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit_code(&compilation))
         }
         Command::Build(args) => {
-            let (files, compilation) = load(&args.root)?;
+            let (files, compilation) = load(&args.root, &args.base)?;
             let format = Format::from(args.format);
             report(&files, &compilation, &args.root, format)?;
             if compilation.has_errors() {
@@ -49,25 +55,85 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain(args) => {
-            let rule = rules::lookup(&args.code)
-                .with_context(|| format!("no rule has the code or name `{}`", args.code))?;
-            print(&format!(
-                "{} {} ({})\n\n{}\n\n{}\n",
-                rule.code,
-                rule.name,
-                rule.severity.as_str(),
-                rule.summary,
-                rule.explanation
-            ))?;
+            print(&explain(&args.code)?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff(args) => diff(&args),
+        Command::Compare(args) => compare(&args),
     }
 }
 
-fn load(root: &Path) -> anyhow::Result<(FileSet, Compilation)> {
+fn explain(code: &str) -> anyhow::Result<String> {
+    if let Some(rule) = rules::lookup(code) {
+        return Ok(format!(
+            "{} {} ({})\n\n{}\n\n{}\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary,
+            rule.explanation
+        ));
+    }
+    let change = switchyard_contract::lookup(code)
+        .with_context(|| format!("no rule or contract change has the code or name `{code}`"))?;
+    Ok(format!(
+        "{} {} ({} contract change)\n\n{}\n\nWithin one major, breaking changes are errors (SY100), warnings are warnings (SY101) and any other change needs a minor bump (SY102).\n",
+        change.code,
+        change.name,
+        change.class.as_str(),
+        change.explanation
+    ))
+}
+
+/// The head's files, the base's files when a base was given, and the compilation.
+fn load(root: &Path, base: &BaseArgs) -> anyhow::Result<(FileSet, Compilation)> {
     let files = load_dir(root)?;
-    let compilation = compile(&files);
+    let base = base
+        .source()
+        .map(|source| load_base(root, &source))
+        .transpose()?;
+    let compilation = compile_with_base(&files, base.as_ref());
     Ok((files, compilation))
+}
+
+fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let source = args
+        .base
+        .source()
+        .context("`diff` needs `--base REF` or `--base-dir DIR`")?;
+    let head = read_model(&load_dir(&args.root)?);
+    let base = read_model(&load_base(&args.root, &source)?);
+    let plan = plan::plan(&base, &head);
+    print(&match args.format {
+        PlanFormat::Human => plan::human::render(&plan),
+        PlanFormat::Markdown => plan::markdown::render(&plan),
+        PlanFormat::Json => plan::json::render(&plan),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))
+    };
+    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let comparison = switchyard_contract::compare(&old, &new)?;
+    let (old_file, new_file) = (args.old.to_string_lossy(), args.new.to_string_lossy());
+    let text = match args.format {
+        CompareFormat::Human => comparison::render(&comparison, &old_file, &new_file),
+        CompareFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&comparison.to_json(&old_file, &new_file))
+                .context("cannot render the comparison as JSON")?;
+            json.push('\n');
+            json
+        }
+    };
+    print(&text)?;
+    Ok(if comparison.breaking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn report(

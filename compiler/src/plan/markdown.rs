@@ -58,7 +58,13 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
     let traffic: Vec<String> = environment
         .versions
         .iter()
-        .filter_map(VersionPlan::traffic_text)
+        .filter_map(|version| {
+            Some(format!(
+                "`{}`: {}",
+                version.title(),
+                version.traffic_text()?
+            ))
+        })
         .collect();
     if !traffic.is_empty() {
         text.push_str("**Traffic**\n\n");

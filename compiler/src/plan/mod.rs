@@ -5,6 +5,7 @@
 //! [`plan`] is pure (two models in, a [`Plan`] out); [`human`], [`markdown`] and
 //! [`json`] render it. [`pairs`] and [`traffic`] are shared with the history rules.
 
+pub mod comparison;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -315,8 +316,8 @@ impl VersionPlan {
         }
     }
 
-    /// The traffic move in words, e.g. `products v2: mall 90% → 80%, mall-next 10% → 20%
-    /// (task product-new-feature, running)`.
+    /// The traffic move in words, e.g. `mall 90% → 80%, mall-next 10% → 20% (task
+    /// product-new-feature, running)`.
     pub fn traffic_text(&self) -> Option<String> {
         let traffic = self.traffic.as_ref()?;
         let list = |shares: &[Share]| {
@@ -350,8 +351,8 @@ impl VersionPlan {
         };
         let tasks = task_text(traffic.base_task.as_ref(), traffic.head_task.as_ref());
         Some(match tasks {
-            Some(tasks) => format!("{}: {moves} ({tasks})", self.title()),
-            None => format!("{}: {moves}", self.title()),
+            Some(tasks) => format!("{moves} ({tasks})"),
+            None => moves,
         })
     }
 }

@@ -146,11 +146,12 @@ fn unknown_revisions_and_folders_outside_git_cannot_run() {
         "{}",
         text(&run.stderr)
     );
-    let option = switchyard(repo.path(), &["check", "config", "--base", "--output=x"]);
-    assert_eq!(
-        option.status.code(),
-        Some(2),
-        "a revision is never read as an option"
+    let option = switchyard(repo.path(), &["check", "config", "--base=--output=x"]);
+    assert_eq!(option.status.code(), Some(2));
+    assert!(
+        text(&option.stderr).contains("the base revision `--output=x` does not exist"),
+        "a revision is never passed to git as an option: {}",
+        text(&option.stderr)
     );
 
     let plain = tempfile::tempdir().expect("temp dir");

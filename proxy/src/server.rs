@@ -16,7 +16,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -33,6 +33,32 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// How long in-flight requests may take to finish when draining.
     pub drain_timeout: Duration,
+}
+
+/// The HTTP/2 connection preface.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// Waits until the client has sent enough to tell HTTP/1 from HTTP/2 (a byte that is
+/// not the preface, or the whole preface); false if it sends nothing in `timeout` or
+/// closes. hyper-util's protocol sniffing has no deadline of its own, and hyper's
+/// header-read timeout starts only after it: without this, a client that connects and
+/// stays silent would hold a connection forever.
+async fn first_bytes(stream: &TcpStream, timeout: Duration) -> bool {
+    let sniff = async {
+        let mut buffer = [0u8; H2_PREFACE.len()];
+        loop {
+            let read = match stream.peek(&mut buffer).await {
+                Ok(0) | Err(_) => return false,
+                Ok(read) => read,
+            };
+            if read == H2_PREFACE.len() || buffer[..read] != H2_PREFACE[..read] {
+                return true;
+            }
+            // Part of the preface: wait for the rest (peek would return the same bytes at once).
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(timeout, sniff).await.unwrap_or(false)
 }
 
 /// Resolves when the shutdown signal is set (or its sender is gone).
@@ -71,16 +97,24 @@ pub async fn serve<H, F>(
                     // Nagle only delays small proxied writes; failure to disable it is harmless.
                     let _ = stream.set_nodelay(true);
                     let handler = handler.clone();
-                    let service = service_fn(move |request| {
-                        let response = handler(request, peer);
-                        async move { Ok::<_, Infallible>(response.await) }
-                    });
-                    let connection = builder
-                        .serve_connection(TokioIo::new(stream), service)
-                        .into_owned();
-                    let connection = graceful.watch(connection);
+                    let builder = builder.clone();
+                    let watcher = graceful.watcher();
+                    let first_bytes_timeout = limits.header_read_timeout;
+                    let mut stop = shutdown.clone();
                     connections.spawn(async move {
-                        if let Err(error) = connection.await {
+                        let started = tokio::select! {
+                            started = first_bytes(&stream, first_bytes_timeout) => started,
+                            () = signalled(&mut stop) => false,
+                        };
+                        if !started {
+                            return;
+                        }
+                        let service = service_fn(move |request| {
+                            let response = handler(request, peer);
+                            async move { Ok::<_, Infallible>(response.await) }
+                        });
+                        let connection = builder.serve_connection(TokioIo::new(stream), service);
+                        if let Err(error) = watcher.watch(connection.into_owned()).await {
                             tracing::debug!(%peer, %error, "connection ended with an error");
                         }
                     });

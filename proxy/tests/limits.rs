@@ -56,14 +56,13 @@ async fn too_many_or_too_large_headers_are_431() {
     assert_eq!(shop.mall.requests(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_request_head_sent_too_slowly_is_cut_off() {
-    let shop = Shop::start(binary(), &LIMITS).await;
+/// Connects, sends `prefix` (maybe nothing), and returns how long until the proxy closes.
+async fn time_to_cut_off(shop: &Shop, prefix: &[u8]) -> Duration {
     let mut stream = TcpStream::connect(shop.proxy.listen())
         .await
         .expect("connect");
     stream
-        .write_all(b"GET /v2/orders HTTP/1.1\r\nhost: shop\r\n")
+        .write_all(prefix)
         .await
         .expect("write part of a head");
     let started = Instant::now();
@@ -73,9 +72,26 @@ async fn a_request_head_sent_too_slowly_is_cut_off() {
         read.is_ok(),
         "the connection stays open past the header read timeout"
     );
-    let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_and_slow_clients_are_cut_off_at_the_header_read_timeout() {
+    let shop = Shop::start(binary(), &LIMITS).await;
+    let prefixes: [&[u8]; 3] = [
+        b"",
+        b"PRI * HTTP/2.0\r\n",
+        b"GET /v2/orders HTTP/1.1\r\nhost: shop\r\n",
+    ];
+    for prefix in prefixes {
+        let elapsed = time_to_cut_off(&shop, prefix).await;
+        let what = String::from_utf8_lossy(prefix);
+        assert!(
+            elapsed >= Duration::from_millis(250),
+            "{what:?}: {elapsed:?}"
+        );
+        assert!(elapsed < Duration::from_secs(2), "{what:?}: {elapsed:?}");
+    }
     assert_eq!(shop.mall.requests(), 0);
 }
 

@@ -310,3 +310,47 @@ fn explain_knows_history_rules_and_contract_changes() {
     let by_name = switchyard(&manifest_dir(), &["explain", "operation-removed"]);
     assert_eq!(by_name.stdout, change.stdout);
 }
+
+/// Every file as `(path, debug rendering of its entry)`, for comparing file sets.
+fn entries(files: &switchyard_compiler::FileSet) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(path, entry)| (path.to_owned(), format!("{entry:?}")))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_revision_reads_the_same_files_as_the_disk_loader() {
+    use std::os::unix::fs::symlink;
+
+    let repo = tempfile::tempdir().expect("temp dir");
+    let root = repo.path().join("config");
+    copy_tree(&case("clean").join("head"), &root);
+    std::fs::create_dir_all(root.join(".hidden")).expect("mkdir");
+    std::fs::write(root.join(".hidden/x.toml"), "skipped = true\n").expect("write");
+    std::fs::write(root.join("notes.md"), "skipped\n").expect("write");
+    std::fs::write(root.join("apis/latin1.yaml"), b"caf\xe9\n").expect("write");
+    std::fs::write(repo.path().join("outside.yaml"), "outside: true\n").expect("write");
+    symlink("products/v1.yaml", root.join("apis/alias.yaml")).expect("symlink in");
+    symlink("../../outside.yaml", root.join("apis/out.yaml")).expect("symlink out");
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+
+    let from_git =
+        switchyard_compiler::history::git::load_revision(&root, "HEAD").expect("revision reads");
+    let from_disk = switchyard_compiler::load_dir(&root).expect("folder reads");
+    assert_eq!(entries(&from_git), entries(&from_disk));
+    let paths: Vec<String> = entries(&from_git)
+        .into_iter()
+        .map(|(path, _)| path)
+        .collect();
+    assert!(paths.contains(&"apis/alias.yaml".to_owned()));
+    assert!(paths.contains(&"apis/out.yaml".to_owned()));
+    assert!(
+        !paths
+            .iter()
+            .any(|path| path.contains(".hidden") || path.ends_with(".md"))
+    );
+}

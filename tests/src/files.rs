@@ -9,6 +9,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 
+/// Copies the directory tree `from` into `to` (created), following no symlinks.
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the copy");
+    for entry in fs::read_dir(from).expect("read the directory") {
+        let entry = entry.expect("a directory entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
 /// Writes a temporary file beside `path`, then renames it over `path`.
 pub fn write_by_rename(path: &Path, bytes: &[u8]) {
     let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);

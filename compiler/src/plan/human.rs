@@ -43,11 +43,16 @@ fn render_version(version: &VersionPlan, text: &mut String) {
     if let Some(contract) = &version.contract {
         let _ = writeln!(
             text,
-            "    contract: {}, {} change{}, requires a {} bump",
+            "    contract: {}, {} change{}, requires a {} bump{}",
             contract.class.as_str(),
             contract.changes.len(),
             if contract.changes.len() == 1 { "" } else { "s" },
-            contract.required_bump.as_str()
+            contract.required_bump.as_str(),
+            if contract.bump_sufficient == Some(false) {
+                " (not met)"
+            } else {
+                ""
+            }
         );
         for change in &contract.changes {
             let _ = writeln!(text, "      {}", change_line(change));

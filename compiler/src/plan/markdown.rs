@@ -42,9 +42,9 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
                     bold_breaking(contract.class.as_str()),
                     contract.changes.len()
                 ),
-                contract.required_bump.as_str(),
+                contract.required_text(),
             ),
-            None => ("–".to_owned(), "–"),
+            None => ("–".to_owned(), "–".to_owned()),
         };
         let _ = writeln!(
             text,

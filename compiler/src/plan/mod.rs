@@ -84,6 +84,16 @@ pub struct VersionMove {
     pub bump: Option<Bump>,
 }
 
+impl ContractPlan {
+    /// `minor`, or `major (not met)` when `info.version` did not move enough.
+    pub fn required_text(&self) -> String {
+        match self.bump_sufficient {
+            Some(false) => format!("{} (not met)", self.required_bump.as_str()),
+            _ => self.required_bump.as_str().to_owned(),
+        }
+    }
+}
+
 /// A version's contract changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContractPlan {
@@ -91,6 +101,10 @@ pub struct ContractPlan {
     pub class: ContractClass,
     /// The bump these changes require.
     pub required_bump: Required,
+    /// Whether `info.version` moved enough for them (`None` when a number is unreadable);
+    /// a breaking change is never enough within one major.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bump_sufficient: Option<bool>,
     /// Every change.
     pub changes: Vec<PlannedChange>,
 }
@@ -214,7 +228,7 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
     };
     let contract = match (&pair.base, &pair.head) {
         (Some(base), Some(head)) => {
-            contract_changes(base, head).map(|changes| contract_plan(base, head, &changes))
+            contract_changes(base, head).map(|changes| contract_plan(base, head, &changes, bump))
         }
         _ => None,
     };
@@ -238,7 +252,12 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
     changed.then_some(plan)
 }
 
-fn contract_plan(base: &Side<'_>, head: &Side<'_>, changes: &[Change]) -> ContractPlan {
+fn contract_plan(
+    base: &Side<'_>,
+    head: &Side<'_>,
+    changes: &[Change],
+    bump: Option<Bump>,
+) -> ContractPlan {
     let required_bump = Required::of(changes);
     let class = match required_bump {
         Required::Major => ContractClass::Breaking,
@@ -265,6 +284,7 @@ fn contract_plan(base: &Side<'_>, head: &Side<'_>, changes: &[Change]) -> Contra
     ContractPlan {
         class,
         required_bump,
+        bump_sufficient: bump.map(|bump| bump.satisfies(required_bump)),
         changes,
     }
 }

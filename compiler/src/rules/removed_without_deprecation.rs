@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "removed-without-deprecation",
     severity: Severity::Error,
     summary: "a published major disappears without having been deprecated",
-    explanation: r##"What it checks (with `--base`): a version that is `published` in the base revision stays served in the change: it may only be removed from an environment (or turned back into a `draft`) once the base has it `deprecated` or `retired`.
+    explanation: r##"What it checks (with `--base`): a version that is `published` in the base revision is not removed from its environment, turned back into a `draft` or `retired` in one step: that may only happen once the base has it `deprecated` (or `retired`).
 
 Why it matters: deprecation is how clients learn that a major goes away (`Deprecation` and `Sunset` headers, a successor link). Removing a published major breaks every client of it at once.
 
@@ -40,11 +40,17 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             continue;
         }
         let (at, what) = match pair.head {
-            Some(new) if new.is_served() => continue,
-            Some(new) => (
-                At::span(&new.service.file, new.version.decl.status.span.clone()),
-                "is turned back into a draft",
-            ),
+            Some(new) => {
+                let what = match new.version.decl.status.value {
+                    VersionStatus::Published | VersionStatus::Deprecated => continue,
+                    VersionStatus::Retired => "is retired (answered with 410 Gone)",
+                    VersionStatus::Draft => "is turned back into a draft",
+                };
+                (
+                    At::span(&new.service.file, new.version.decl.status.span.clone()),
+                    what,
+                )
+            }
             None => (place_of_removal(cx, &old), "is removed"),
         };
         out.report(

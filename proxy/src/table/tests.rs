@@ -50,6 +50,9 @@ fn render(decision: &Decision<'_>) -> String {
                 api.version,
                 route.template()
             );
+            if let (Some(task), Some(weight)) = (route.task(), route.weight()) {
+                let _ = write!(text, " release {task} at {weight}%");
+            }
             let lifecycle = &api.lifecycle;
             for (name, value) in [
                 ("deprecation", &lifecycle.deprecation),

@@ -394,7 +394,7 @@ fn task_text(base: Option<&TaskState>, head: Option<&TaskState>) -> Option<Strin
     }
     if let Some(base) = base.filter(|base| head.is_none_or(|head| head.name != base.name)) {
         parts.push(format!(
-            "task {} removed (was {})",
+            "task {} removed, was {}",
             base.name,
             base.status.as_str()
         ));

@@ -48,6 +48,19 @@ pub fn tasks(environment: &Environment) -> BTreeMap<&str, TaskAt<'_>> {
     tasks
 }
 
+/// The task that took the place of a base task under another name: the head's task on
+/// the same service and version when its name is not in the base.
+pub fn renamed_to<'m>(
+    old: &TaskAt<'_>,
+    old_tasks: &BTreeMap<&str, TaskAt<'_>>,
+    environment: &'m Environment,
+) -> Option<&'m ReleaseDecl> {
+    let (_, version) = environment.version(&old.service.name.value, &old.version.decl.key.value)?;
+    let release = version.decl.release.as_ref()?;
+    let name = release.task.value.as_str();
+    (name != old.release.task.value && !old_tasks.contains_key(name)).then_some(release)
+}
+
 /// Every environment of the head with the same-named environment of the base, if any.
 pub fn head_environments<'m>(
     base: &'m Model,

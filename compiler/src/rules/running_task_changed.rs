@@ -4,7 +4,7 @@
 use switchyard_schemas::manifest::TaskStatus;
 
 use crate::diagnostic::{At, Diagnostics, Severity};
-use crate::plan::tasks::{head_environments, tasks};
+use crate::plan::tasks::{head_environments, renamed_to, tasks};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     name: "running-task-changed",
     severity: Severity::Error,
     summary: "a running release task changes more than its weight, match or sticky key",
-    explanation: r##"What it checks (with `--base`): a task that is `running` in the base revision keeps its `strategy`, its `target` and the service and version it is declared on. Its `weight`, `match` and `sticky` may change, and its `status` may become `completed` or `cancelled`.
+    explanation: r##"What it checks (with `--base`): a task that is `running` in the base revision keeps its name, its `strategy`, its `target` and the service and version it is declared on. Its `weight`, `match` and `sticky` may change, and its `status` may become `completed` or `cancelled`.
 
 Why it matters: the task's name stands for one rollout in reviews, metrics and logs. Pointing a running task at another upstream sends its share of traffic somewhere nobody reviewed as part of that rollout.
 
@@ -34,7 +34,32 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             continue;
         };
         let old_tasks = tasks(old_environment);
-        for (name, task) in tasks(environment) {
+        let new_tasks = tasks(environment);
+        for (name, old) in &old_tasks {
+            let running = old.release.status.value == TaskStatus::Running;
+            if !running || new_tasks.contains_key(name) {
+                continue;
+            }
+            let Some(release) = renamed_to(old, &old_tasks, environment) else {
+                continue;
+            };
+            let Some((service, _)) =
+                environment.version(&old.service.name.value, &old.version.decl.key.value)
+            else {
+                continue;
+            };
+            out.report(
+                &RULE,
+                At::span(&service.file, release.task.span.clone()),
+                format!(
+                    "running release task `{name}` is renamed to `{}`",
+                    release.task.value
+                ),
+            )
+            .label("a running task keeps its name")
+            .help("keep the name; to start another rollout, cancel this task first");
+        }
+        for (name, task) in new_tasks {
             let Some(old) = old_tasks.get(name) else {
                 continue;
             };

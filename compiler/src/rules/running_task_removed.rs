@@ -4,7 +4,7 @@
 use switchyard_schemas::manifest::TaskStatus;
 
 use crate::diagnostic::{At, Diagnostics, Severity};
-use crate::plan::tasks::{head_environments, tasks};
+use crate::plan::tasks::{head_environments, renamed_to, tasks};
 use crate::plan::traffic;
 use crate::rules::{Check, Context, Rule};
 
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     name: "running-task-removed",
     severity: Severity::Error,
     summary: "a running release task is removed, moving its traffic",
-    explanation: r##"What it checks (with `--base`): a task that is `running` in the base revision is not simply deleted while its version stays served.
+    explanation: r##"What it checks (with `--base`): a task that is `running` in the base revision is not simply deleted while its version stays served (a rename is `running-task-changed`).
 
 Why it matters: removing a running task silently moves its share of traffic (and every request its `match` rule catches) back to the version's upstream. Ending a task is a reviewed step: `status = "cancelled"` sends everything back, `status = "completed"` sends everything to the target; the finished task is removed in a later change.
 
@@ -36,7 +36,8 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             continue;
         };
         let new_tasks = tasks(environment);
-        for (name, old) in tasks(old_environment) {
+        let old_tasks = tasks(old_environment);
+        for (name, old) in old_tasks.iter().map(|(name, old)| (*name, *old)) {
             if old.release.status.value != TaskStatus::Running || new_tasks.contains_key(name) {
                 continue;
             }
@@ -45,7 +46,8 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             else {
                 continue;
             };
-            if !version.decl.is_served() {
+            let renamed = renamed_to(&old, &old_tasks, environment).is_some();
+            if !version.decl.is_served() || renamed {
                 continue;
             }
             let target = &old.release.target.value;

@@ -11,7 +11,7 @@ pub fn render(plan: &Plan) -> String {
     }
     let mut text = String::new();
     for environment in &plan.environments {
-        if environment.presence == Presence::Kept && environment.versions.is_empty() {
+        if environment.is_unchanged() {
             continue;
         }
         render_environment(environment, &mut text);
@@ -26,6 +26,9 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
         Presence::Kept => "",
     };
     let _ = writeln!(text, "{}{presence}", environment.name);
+    if let Some(note) = environment.incomplete_note() {
+        let _ = writeln!(text, "  warning: {note}");
+    }
     for version in &environment.versions {
         render_version(version, text);
     }

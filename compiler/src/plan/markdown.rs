@@ -14,7 +14,7 @@ pub fn render(plan: &Plan) -> String {
         return text;
     }
     for environment in &plan.environments {
-        if environment.presence == Presence::Kept && environment.versions.is_empty() {
+        if environment.is_unchanged() {
             continue;
         }
         render_environment(environment, &mut text);
@@ -29,6 +29,9 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
         Presence::Kept => "",
     };
     let _ = writeln!(text, "### `{}`{presence}\n", environment.name);
+    if let Some(note) = environment.incomplete_note() {
+        let _ = writeln!(text, "> **Warning:** {note}\n");
+    }
     if environment.versions.is_empty() {
         return;
     }

@@ -47,6 +47,9 @@ pub struct EnvironmentPlan {
     pub name: String,
     /// Whether the environment itself is new or gone.
     pub presence: Presence,
+    /// False when part of the head's environment could not be read: what seems removed
+    /// may only be unreadable (`switchyard check` reports why).
+    pub head_complete: bool,
     /// Versions that change in any way, sorted by service and key.
     pub versions: Vec<VersionPlan>,
 }
@@ -197,6 +200,12 @@ pub fn plan(base: &Model, head: &Model) -> Plan {
         .into_iter()
         .map(|name| EnvironmentPlan {
             name: name.to_owned(),
+            head_complete: base
+                .environment(name)
+                .is_none_or(|environment| pairs::head_is_complete(head, name, &environment.folder))
+                && head
+                    .environment(name)
+                    .is_none_or(|environment| environment.complete),
             presence: match (base.environment(name), head.environment(name)) {
                 (Some(_), None) => Presence::Removed,
                 (None, Some(_)) => Presence::Added,
@@ -405,8 +414,20 @@ fn task_text(base: Option<&TaskState>, head: Option<&TaskState>) -> Option<Strin
 impl Plan {
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
-        self.environments.iter().all(|environment| {
-            environment.presence == Presence::Kept && environment.versions.is_empty()
-        })
+        self.environments.iter().all(EnvironmentPlan::is_unchanged)
+    }
+}
+
+impl EnvironmentPlan {
+    /// Whether nothing about the environment changes (and it could be read).
+    pub fn is_unchanged(&self) -> bool {
+        self.presence == Presence::Kept && self.versions.is_empty() && self.head_complete
+    }
+
+    /// The warning shown when the head could not be read completely.
+    pub fn incomplete_note(&self) -> Option<&'static str> {
+        (!self.head_complete).then_some(
+            "part of this environment could not be read; what seems removed may only be unreadable (run `switchyard check`)",
+        )
     }
 }

@@ -72,6 +72,20 @@ pub struct VersionPair<'m> {
     pub head: Option<Side<'m>>,
 }
 
+/// Whether the head could read everything of the environment that the base names
+/// `name` (in folder `folder`): when it could not, something missing from the head may
+/// only be unreadable, and rules about removals stay quiet (the reading problem is
+/// reported).
+pub fn head_is_complete(head: &Model, name: &str, folder: &str) -> bool {
+    match head.environment(name) {
+        Some(environment) => environment.complete,
+        None => !head
+            .unusable_folders
+            .iter()
+            .any(|unusable| unusable == folder),
+    }
+}
+
 /// Every version of either model, paired by environment name, service name and key,
 /// sorted in that order. Services declared twice in one environment are paired by their
 /// first declaration.

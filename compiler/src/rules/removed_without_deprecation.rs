@@ -4,7 +4,7 @@
 use switchyard_schemas::manifest::VersionStatus;
 
 use crate::diagnostic::{At, Diagnostics, Severity};
-use crate::plan::pairs::{Side, version_pairs};
+use crate::plan::pairs::{Side, head_is_complete, version_pairs};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -36,7 +36,8 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
         let Some(old) = pair.base else {
             continue;
         };
-        if old.version.decl.status.value != VersionStatus::Published {
+        let complete = head_is_complete(cx.model, pair.environment, &old.environment.folder);
+        if old.version.decl.status.value != VersionStatus::Published || !complete {
             continue;
         }
         let (at, what) = match pair.head {

@@ -32,7 +32,7 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
         return;
     };
     for (old_environment, environment) in head_environments(base, cx.model) {
-        let Some(old_environment) = old_environment else {
+        let Some(old_environment) = old_environment.filter(|_| environment.complete) else {
             continue;
         };
         let new_tasks = tasks(environment);

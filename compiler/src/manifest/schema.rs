@@ -109,7 +109,7 @@ fn report(
                     format!("unknown field `{key}` in {}", table_name(pointer)),
                 )
                 .label("not a field of this table")
-                .help(expected_fields(schema, error.schema_path().as_str()));
+                .help(expected_fields(schema, error.schema_path().as_str(), key));
             }
         }
         ValidationErrorKind::Required { property } => {
@@ -209,9 +209,10 @@ fn article(type_name: &str) -> String {
     }
 }
 
+/// `did you mean `weight`?` when a known field is one or two edits away, else
 /// `the fields here are: a, b, c`, from the `properties` beside the failing
 /// `additionalProperties` keyword.
-fn expected_fields(schema: &Value, schema_path: &str) -> String {
+fn expected_fields(schema: &Value, schema_path: &str, unknown: &str) -> String {
     let parent = schema_path
         .strip_suffix("/additionalProperties")
         .unwrap_or(schema_path);
@@ -220,11 +221,42 @@ fn expected_fields(schema: &Value, schema_path: &str) -> String {
         .and_then(Value::as_object)
         .map(|properties| properties.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    if names.is_empty() {
-        "remove it, or check its spelling".to_owned()
-    } else {
-        format!("the fields here are: {}", names.join(", "))
+    let closest = names
+        .iter()
+        .map(|name| (edit_distance(unknown, name), *name))
+        .filter(|(distance, _)| *distance <= 2)
+        .min();
+    match closest {
+        Some((_, name)) => format!("did you mean `{name}`?"),
+        None if names.is_empty() => "remove it, or check its spelling".to_owned(),
+        None => format!("the fields here are: {}", names.join(", ")),
     }
+}
+
+/// Levenshtein distance, counting an adjacent swap as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        rows[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// Follows a schema path (keyword location) from the root, resolving local `$ref`s.
@@ -243,4 +275,17 @@ fn subschema<'s>(root: &'s Value, schema_path: &str) -> Option<&'s Value> {
         };
     }
     Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("wieght", "weight"), 1);
+        assert_eq!(edit_distance("stage_in", "staged_in"), 1);
+        assert_eq!(edit_distance("upstream", "upstream"), 0);
+        assert_eq!(edit_distance("colour", "target"), 6);
+    }
 }

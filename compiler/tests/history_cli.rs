@@ -354,3 +354,26 @@ fn a_revision_reads_the_same_files_as_the_disk_loader() {
             .any(|path| path.contains(".hidden") || path.ends_with(".md"))
     );
 }
+
+#[test]
+fn the_root_may_be_the_top_of_the_repository() {
+    let repo = tempfile::tempdir().expect("temp dir");
+    copy_tree(&case("missing-minor-bump").join("base"), repo.path());
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    copy_tree(&case("missing-minor-bump").join("head"), repo.path());
+    let run = switchyard(
+        repo.path(),
+        &["check", ".", "--base", "HEAD", "--format", "json"],
+    );
+    assert_eq!(run.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON");
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["SY102", "SY102"]);
+}

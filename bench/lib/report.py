@@ -5,6 +5,9 @@
   measurement (a JSON line) to the results file.
 - `h2load LOG`: summarises an h2load `--log-file` (one line per request) into request
   count, status classes and latency percentiles, as one JSON line.
+- `perf-top REPORT`: a `perf report --stdio --sort sym` output summarised as JSON:
+  the 25 hottest symbols ([percent, symbol]) and the self time per component
+  (allocator, memory copies, hyper, tokio, http, switchyard, ...).
 - `best-rps RESULTS SYSTEM...`: the best median wrk req/s of these systems over every
   concurrency of the throughput scenario (the base of the fixed-rate run).
 - `render RESULTS META OUT`: medians over rounds, goal verdicts, `OUT/report.json`
@@ -21,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 RECORDED = {"throughput": ["throughput", "fixed_rate"], "reload": ["reload"],
-            "scale": ["scale"], "split": ["split"]}
+            "scale": ["scale"], "split": ["split"], "cpu": ["cpu"]}
 NGINX_FAST = ["nginx-plain", "nginx-split"]
 
 
@@ -71,6 +74,46 @@ def h2load(args):
         "latency_us": {p: percentile(latencies, q) for p, q in
                        [("p50", 50), ("p90", 90), ("p99", 99), ("p99_9", 99.9)]}
         | {"max": max(latencies, default=None)},
+    }))
+
+
+COMPONENTS = [
+    ("allocator (glibc malloc/free)",
+     ("malloc", "_int_malloc", "_int_free", "cfree", "free", "unlink_chunk",
+      "malloc_consolidate", "__rustc::__rd", "__rust_alloc", "__rust_dealloc",
+      "realloc", "_int_realloc", "tcache")),
+    ("memory copies (memmove/memcpy)", ("__memmove", "__memcpy", "__memset")),
+    ("hyper (HTTP/1 server and client)", ("hyper::", "<hyper::", "httparse::")),
+    ("hyper-util (pooled client, auto server)", ("hyper_util::", "<hyper_util::")),
+    ("tokio (scheduler, IO driver, timers, channels)", ("tokio::", "<tokio::")),
+    ("http and bytes (header maps, URIs, buffers)",
+     ("http::", "<http::", "bytes::", "<bytes::")),
+    ("switchyard-proxy", ("switchyard_proxy::", "<switchyard_proxy::")),
+    ("formatting (core::fmt)", ("core::fmt", "alloc::fmt", "<core::fmt")),
+]
+
+
+def component(symbol):
+    """The component a symbol belongs to (by name prefix)."""
+    for name, prefixes in COMPONENTS:
+        if symbol.startswith(prefixes) or any(f" {p}" in symbol for p in prefixes
+                                              if p.endswith("::")):
+            return name
+    return "other (kernel entry stubs, libc, std, futures)"
+
+
+def perf_top(args):
+    symbols = []
+    for line in Path(args.report).read_text().splitlines():
+        fields = line.split(None, 2)
+        if len(fields) == 3 and fields[0].endswith("%") and fields[1].startswith("["):
+            symbols.append([float(fields[0].rstrip("%")), fields[2].strip()])
+    components = defaultdict(float)
+    for pct, symbol in symbols:
+        components[component(symbol)] += pct
+    print(json.dumps({
+        "top": symbols[:25],
+        "components": sorted(([round(p, 1), n] for n, p in components.items()), reverse=True),
     }))
 
 
@@ -138,6 +181,22 @@ def summarise(records):
             "bundle_bytes": runs[0].get("bundle_bytes"),
             "load_ms": median([r["ready_ms"] for r in runs]),
             "rss_mib": median([r["rss_kb"] / 1024 for r in runs]),
+        })
+    for (system, variant), runs in grouped(records, "cpu").items():
+        if "top" in runs[0]:
+            summary["profile"] = runs[0]["top"]
+            continue
+
+        def per_request(run, index):
+            ticks = run["ticks"]
+            seconds = (ticks["after"][index] - ticks["before"][index]) / ticks["per_second"]
+            return seconds * 1e6 / run["wrk"]["requests"] if run["wrk"]["requests"] else None
+
+        summary["cpu"].append({
+            "system": system, "connections": int(variant), "rounds": len(runs),
+            "rps": median([wrk_rps(r["wrk"]) for r in runs]),
+            "user_us_per_request": median([per_request(r, 0) for r in runs]),
+            "system_us_per_request": median([per_request(r, 1) for r in runs]),
         })
     for (system, variant), runs in grouped(records, "split").items():
         summary["split"].append({
@@ -295,7 +354,25 @@ def markdown(meta, summary, goals):
                 ", ".join(str(x) for x in r["first_20_target"]), r["not_200"]]
                for r in summary.get("split", [])]),
         "",
+        "## 5. Where the time goes (64 connections, CPU time of the proxy process and "
+        "its workers per request)",
+        "",
+        table(["system", "req/s", "user µs/request", "system µs/request",
+               "total µs/request"],
+              [[c["system"], c["rps"], c["user_us_per_request"], c["system_us_per_request"],
+                (c["user_us_per_request"] or 0) + (c["system_us_per_request"] or 0)]
+               for c in summary.get("cpu", [])]),
+        "",
     ]
+    if summary.get("profile"):
+        profile = summary["profile"]
+        parts += ["User-space CPU of switchyard-proxy under that load by component "
+                  "(`perf record -e cpu-clock:u`, self time):", "",
+                  table(["component", "share of user time %"],
+                        [[name, pct] for pct, name in profile["components"]]),
+                  "", "Hottest symbols:", "", "```"]
+        parts += [f"{pct:6.2f}%  {symbol[:110]}" for pct, symbol in profile["top"]]
+        parts += ["```", ""]
     if meta.get("notes"):
         parts += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
     return "\n".join(parts)
@@ -346,6 +423,8 @@ def main():
     p.add_argument("fields", nargs="*", metavar="KEY=JSON")
     p = commands.add_parser("h2load")
     p.add_argument("log")
+    p = commands.add_parser("perf-top")
+    p.add_argument("report")
     p = commands.add_parser("best-rps")
     p.add_argument("results")
     p.add_argument("systems", nargs="+")
@@ -357,7 +436,8 @@ def main():
                    help="smoke checks only; the scenarios that must have run")
     p.add_argument("--no-goals", action="store_true")
     args = parser.parse_args()
-    {"record": record, "h2load": h2load, "best-rps": best_rps, "render": render}[args.command](args)
+    {"record": record, "h2load": h2load, "best-rps": best_rps, "perf-top": perf_top,
+     "render": render}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -76,8 +76,9 @@ pub fn read_model(files: &FileSet) -> Model {
 }
 
 /// Environment folders (those holding an `environment.toml`, below the root) and the
-/// manifests of each.
-fn discover(files: &FileSet) -> BTreeMap<&str, Vec<&str>> {
+/// manifests of each. TOML files in other folders below the root are reported: they
+/// are neither checked nor built, which is rarely what their author wants.
+fn discover<'f>(files: &'f FileSet, out: &mut Diagnostics<'_>) -> BTreeMap<&'f str, Vec<&'f str>> {
     let mut folders: BTreeMap<&str, Vec<&str>> = files
         .iter()
         .filter_map(|(path, _)| {
@@ -86,10 +87,21 @@ fn discover(files: &FileSet) -> BTreeMap<&str, Vec<&str>> {
         })
         .collect();
     for (path, _) in files.iter() {
-        let is_manifest =
-            path.ends_with(".toml") && !path.ends_with(&format!("/{ENVIRONMENT_FILE}"));
-        if let Some(manifests) = folders.get_mut(parent(path)).filter(|_| is_manifest) {
-            manifests.push(path);
+        if !path.ends_with(".toml") || path.ends_with(&format!("/{ENVIRONMENT_FILE}")) {
+            continue;
+        }
+        let folder = parent(path);
+        match folders.get_mut(folder) {
+            Some(manifests) => manifests.push(path),
+            None if !folder.is_empty() => {
+                out.report(
+                    &rules::orphan_manifest::RULE,
+                    At::file(path),
+                    format!("`{folder}` has no `{ENVIRONMENT_FILE}`, so `{path}` is neither checked nor built"),
+                )
+                .help(format!("add `{folder}/{ENVIRONMENT_FILE}`, or move the manifest into an environment folder"));
+            }
+            None => {}
         }
     }
     folders
@@ -102,7 +114,7 @@ fn build_model(
 ) -> Model {
     let mut environments = Vec::new();
     let mut unusable = Vec::new();
-    for (folder, manifests) in discover(files) {
+    for (folder, manifests) in discover(files, out) {
         let env_file = format!("{folder}/{ENVIRONMENT_FILE}");
         let decl = text_of(files, &env_file, out).and_then(|text| {
             let tree =

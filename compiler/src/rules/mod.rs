@@ -38,6 +38,7 @@ pub mod openapi_bad_ref;
 pub mod openapi_structure;
 pub mod openapi_syntax;
 pub mod openapi_unsupported;
+pub mod orphan_manifest;
 pub mod overlapping_operations;
 pub mod path_escapes_root;
 pub mod possibly_breaking_change;
@@ -107,6 +108,7 @@ pub static RULES: &[&Rule] = &[
     &openapi_unsupported::RULE,
     &openapi_structure::RULE,
     &openapi_bad_ref::RULE,
+    &orphan_manifest::RULE,
     &bad_environment_name::RULE,
     &environment_folder_mismatch::RULE,
     &staged_in_outside_prod::RULE,

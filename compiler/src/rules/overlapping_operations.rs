@@ -1,11 +1,12 @@
 //! `overlapping-operations` (SY046): two served operations of one environment have the same method and path shape.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::rules::{Check, Context, Rule};
 use switchyard_contract::Position;
-use switchyard_schemas::template::RouteSet;
+use switchyard_schemas::template::{PathTemplate, RouteSet};
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -26,11 +27,20 @@ Example:
 /// The check.
 pub static CHECK: Check = Check { rule: &RULE, run };
 
+/// The first operation served with a shape and method.
+struct First<'m> {
+    method: &'m str,
+    service: &'m str,
+    document: &'m str,
+    template: PathTemplate,
+    at: Position,
+}
+
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
     for environment in &cx.model.environments {
-        let mut seen: HashMap<(String, String), (&str, &str, String, Position)> = HashMap::new();
+        // Per path shape, the first operation of each method.
+        let mut shapes: HashMap<String, Vec<First<'_>>> = HashMap::new();
         let mut routes: RouteSet<()> = RouteSet::default();
-        let mut shapes: HashSet<String> = HashSet::new();
         for (service, version) in environment.versions() {
             if !version.decl.is_served() {
                 continue;
@@ -39,46 +49,46 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
                 continue;
             };
             for operation in cx.model.operations(version) {
-                let shape = operation.template.shape();
-                let key = (operation.method.to_owned(), shape.clone());
-                if let Some((other_service, other_document, other_template, at)) = seen.get(&key) {
-                    out.report(
-                        &RULE,
-                        out.locate(document, operation.at.line, operation.at.column),
-                        format!(
-                            "{} {} of `{}` overlaps {other_template} of `{other_service}` in `{}`",
-                            operation.method,
-                            operation.template,
-                            service.name.value,
-                            environment.decl.name.value
-                        ),
-                    )
-                    .note(format!(
-                        "the other operation is at {other_document}:{}:{}",
-                        at.line, at.column
-                    ));
-                    continue;
-                }
-                seen.insert(
-                    key,
-                    (
-                        &service.name.value,
-                        document,
-                        operation.template.to_string(),
-                        operation.at,
-                    ),
-                );
-                let conflict = if shapes.insert(shape) {
-                    routes.insert(&operation.template, ()).err()
-                } else {
-                    None
+                let firsts = match shapes.entry(operation.template.shape()) {
+                    Entry::Occupied(entry) => entry.into_mut(),
+                    Entry::Vacant(entry) => {
+                        if let Err(conflict) = routes.insert(&operation.template, ()) {
+                            out.report(
+                                &RULE,
+                                out.locate(document, operation.at.line, operation.at.column),
+                                format!("in `{}`: {conflict}", environment.decl.name.value),
+                            );
+                        }
+                        entry.insert(Vec::new())
+                    }
                 };
-                if let Some(conflict) = conflict {
-                    out.report(
-                        &RULE,
-                        out.locate(document, operation.at.line, operation.at.column),
-                        format!("in `{}`: {conflict}", environment.decl.name.value),
-                    );
+                match firsts.iter().find(|first| first.method == operation.method) {
+                    Some(first) => {
+                        out.report(
+                            &RULE,
+                            out.locate(document, operation.at.line, operation.at.column),
+                            format!(
+                                "{} {} of `{}` overlaps {} of `{}` in `{}`",
+                                operation.method,
+                                operation.template,
+                                service.name.value,
+                                first.template,
+                                first.service,
+                                environment.decl.name.value
+                            ),
+                        )
+                        .note(format!(
+                            "the other operation is at {}:{}:{}",
+                            first.document, first.at.line, first.at.column
+                        ));
+                    }
+                    None => firsts.push(First {
+                        method: operation.method,
+                        service: &service.name.value,
+                        document,
+                        template: operation.template,
+                        at: operation.at,
+                    }),
                 }
             }
         }

@@ -29,6 +29,9 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
     if let Some(note) = environment.incomplete_note() {
         let _ = writeln!(text, "  warning: {note}");
     }
+    for upstream in &environment.upstreams {
+        let _ = writeln!(text, "  upstream {}", upstream.text());
+    }
     for version in &environment.versions {
         render_version(version, text);
     }
@@ -40,7 +43,7 @@ fn render_version(version: &VersionPlan, text: &mut String) {
         text,
         "  {}: {}, version {}",
         version.title(),
-        version.lifecycle(),
+        version.lifecycle_text(),
         version.version_text()
     );
     if let Some(contract) = &version.contract {

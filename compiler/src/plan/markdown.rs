@@ -32,6 +32,13 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
     if let Some(note) = environment.incomplete_note() {
         let _ = writeln!(text, "> **Warning:** {note}\n");
     }
+    if !environment.upstreams.is_empty() {
+        text.push_str("**Upstreams**\n\n");
+        for upstream in &environment.upstreams {
+            let _ = writeln!(text, "- {}", upstream.text());
+        }
+        text.push('\n');
+    }
     if environment.versions.is_empty() {
         return;
     }
@@ -53,7 +60,7 @@ fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
             text,
             "| `{}` | {} | {} | {class} | {bump} |",
             version.title(),
-            version.lifecycle(),
+            version.lifecycle_text(),
             version.version_text()
         );
     }

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod pairs;
 pub mod tasks;
 pub mod traffic;
+pub mod upstreams;
 
 use serde::Serialize;
 use switchyard_contract::{Change, ChangeClass};
@@ -52,6 +53,8 @@ pub struct EnvironmentPlan {
     pub head_complete: bool,
     /// Versions that change in any way, sorted by service and key.
     pub versions: Vec<VersionPlan>,
+    /// Upstreams added, removed or with other endpoints, sorted by name.
+    pub upstreams: Vec<upstreams::UpstreamChange>,
 }
 
 /// The changes of one version of one service.
@@ -65,6 +68,9 @@ pub struct VersionPlan {
     pub base_status: Option<VersionStatus>,
     /// Status in the head (`None`: the version is removed).
     pub head_status: Option<VersionStatus>,
+    /// The head's `sunset` date, when written and valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
     /// `info.version` on each side and how it moved.
     pub version: VersionMove,
     /// The contract diff, when the version exists on both sides with readable documents.
@@ -211,6 +217,7 @@ pub fn plan(base: &Model, head: &Model) -> Plan {
                 (None, Some(_)) => Presence::Added,
                 _ => Presence::Kept,
             },
+            upstreams: upstreams::changes(base.environment(name), head.environment(name)),
             versions: pairs
                 .iter()
                 .filter(|pair| pair.environment == name)
@@ -241,7 +248,13 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
         }
         _ => None,
     };
+    let sunset = |side: &Option<Side<'_>>| {
+        side.and_then(|s| s.version.decl.sunset.as_ref())
+            .and_then(|sunset| sunset.value)
+            .map(|date| date.to_string())
+    };
     let plan = VersionPlan {
+        sunset: sunset(&pair.head),
         service: pair.service.to_owned(),
         key: pair.key.to_owned(),
         base_status: status(&pair.base),
@@ -255,6 +268,7 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
         traffic: traffic_plan(pair),
     };
     let changed = plan.base_status != plan.head_status
+        || sunset(&pair.base) != plan.sunset
         || plan.version.base != plan.version.head
         || plan.contract.is_some()
         || plan.traffic.is_some();
@@ -328,6 +342,15 @@ impl VersionPlan {
             }
             (Some(status), Some(_)) => status.as_str().to_owned(),
             (None, None) => String::new(),
+        }
+    }
+
+    /// The life-cycle change with the sunset date, when there is one:
+    /// `deprecated (was published), sunset 2027-06-30`.
+    pub fn lifecycle_text(&self) -> String {
+        match &self.sunset {
+            Some(sunset) => format!("{}, sunset {sunset}", self.lifecycle()),
+            None => self.lifecycle(),
         }
     }
 
@@ -421,7 +444,10 @@ impl Plan {
 impl EnvironmentPlan {
     /// Whether nothing about the environment changes (and it could be read).
     pub fn is_unchanged(&self) -> bool {
-        self.presence == Presence::Kept && self.versions.is_empty() && self.head_complete
+        self.presence == Presence::Kept
+            && self.versions.is_empty()
+            && self.upstreams.is_empty()
+            && self.head_complete
     }
 
     /// The warning shown when the head could not be read completely.

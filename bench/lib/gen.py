@@ -89,6 +89,7 @@ def write(root: Path, args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """Parses the flags and writes the repository."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="folder to write the repository into")
     parser.add_argument("--current", required=True, help="HOST:PORT of the current upstream")

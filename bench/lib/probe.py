@@ -65,6 +65,7 @@ class Client:
 
 
 def ports(args: argparse.Namespace) -> None:
+    """Prints free loopback ports (bound then released: a tiny race, fine here)."""
     sockets = []
     for _ in range(args.count):
         s = socket.socket()
@@ -77,6 +78,7 @@ def ports(args: argparse.Namespace) -> None:
 
 
 def ready(args: argparse.Namespace) -> dict:
+    """Polls until the URL answers 200; exits 1 after the timeout."""
     start = args.since / 1e9 if args.since else time.time()
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
@@ -92,6 +94,7 @@ def ready(args: argparse.Namespace) -> dict:
 
 
 def split(args: argparse.Namespace) -> dict:
+    """Counts which side answered each of `--count` sequential requests."""
     client = Client(args.url)
     sides, statuses = [], {}
     for _ in range(args.count):
@@ -139,6 +142,7 @@ def swap_nginx(live: Path, source: Path, serial: int, reload_command: list[str])
 
 
 def swap(args: argparse.Namespace) -> dict:
+    """Swaps every `--period` for `--duration`; times each swap to its first answer."""
     variants = [(Path(args.a), args.a_value), (Path(args.b), args.b_value)]
     live = Path(args.live)
     client = Client(args.url, timeout=1.0)
@@ -183,6 +187,7 @@ def swap(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
+    """Dispatches the subcommands."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("ports")

@@ -44,6 +44,7 @@ def median(values):
 
 
 def record(args):
+    """Appends one measurement line to the results file."""
     entry = {
         "scenario": args.scenario,
         "system": args.system,
@@ -58,6 +59,7 @@ def record(args):
 
 
 def h2load(args):
+    """Prints the summary of an h2load per-request log."""
     latencies, classes = [], defaultdict(int)
     first, last = None, None
     for line in Path(args.log).read_text().splitlines():
@@ -103,6 +105,7 @@ def component(symbol):
 
 
 def perf_top(args):
+    """Prints the hottest symbols and the time per component of a perf report."""
     symbols = []
     for line in Path(args.report).read_text().splitlines():
         fields = line.split(None, 2)
@@ -118,10 +121,12 @@ def perf_top(args):
 
 
 def wrk_rps(wrk):
+    """Requests per second of one wrk run."""
     return wrk["requests"] / (wrk["duration_us"] / 1e6) if wrk["duration_us"] else 0.0
 
 
 def wrk_socket_errors(wrk):
+    """Connect, read, write and timeout errors of one wrk run."""
     errors = wrk["errors"]
     return errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
 
@@ -271,6 +276,7 @@ def smoke_problems(records, expected):
 
 
 def fmt(value, digits=1):
+    """A table cell: thousands separators, fixed decimals, – for missing."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -279,6 +285,7 @@ def fmt(value, digits=1):
 
 
 def table(headers, rows):
+    """A Markdown table."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(fmt(c) if not isinstance(c, str) else c for c in row) + " |"
               for row in rows]
@@ -286,6 +293,7 @@ def table(headers, rows):
 
 
 def markdown(meta, summary, goals):
+    """The whole report as Markdown."""
     m = meta["machine"]
     s = meta["settings"]
     parts = [
@@ -379,10 +387,12 @@ def markdown(meta, summary, goals):
 
 
 def read_records(path):
+    """Every measurement of a results file."""
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
 def best_rps(args):
+    """Prints the best median req/s of the given systems."""
     rows = [t for t in summarise(read_records(args.results)).get("throughput", [])
             if t["system"] in args.systems]
     if not rows:
@@ -391,6 +401,7 @@ def best_rps(args):
 
 
 def render(args):
+    """Writes report.json and report.md, prints the report, exits with the verdict."""
     records = read_records(args.results)
     meta = json.loads(Path(args.meta).read_text())
     summary = summarise(records)
@@ -414,6 +425,7 @@ def render(args):
 
 
 def main():
+    """Dispatches the subcommands."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("record")

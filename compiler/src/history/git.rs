@@ -144,7 +144,8 @@ fn is_candidate(path: &str) -> bool {
 }
 
 /// Parses `ls-tree -r -z -l` output: `<mode> <type> <object> <size>\t<path>\0`; keeps
-/// blobs under `prefix`, keyed by their path relative to it.
+/// blobs under `prefix`, keyed by their path relative to it (paths that are not UTF-8
+/// are skipped, as the disk loader skips such names).
 fn parse_listing(listing: &[u8], prefix: &str) -> Result<BTreeMap<String, Entry>, GitError> {
     let malformed = |record: &str| GitError::Command {
         command: "ls-tree",
@@ -152,11 +153,13 @@ fn parse_listing(listing: &[u8], prefix: &str) -> Result<BTreeMap<String, Entry>
     };
     let mut entries = BTreeMap::new();
     for record in listing.split(|&b| b == 0).filter(|r| !r.is_empty()) {
-        let record = String::from_utf8_lossy(record);
-        let (meta, path) = record.split_once('\t').ok_or_else(|| malformed(&record))?;
+        let Ok(record) = std::str::from_utf8(record) else {
+            continue;
+        };
+        let (meta, path) = record.split_once('\t').ok_or_else(|| malformed(record))?;
         let fields: Vec<&str> = meta.split_whitespace().collect();
         let [mode, kind, object, size] = fields[..] else {
-            return Err(malformed(&record));
+            return Err(malformed(record));
         };
         if kind != "blob" {
             continue;
@@ -164,7 +167,7 @@ fn parse_listing(listing: &[u8], prefix: &str) -> Result<BTreeMap<String, Entry>
         let Some(relative) = path.strip_prefix(prefix) else {
             continue;
         };
-        let size = size.parse().map_err(|_| malformed(&record))?;
+        let size = size.parse().map_err(|_| malformed(record))?;
         entries.insert(
             relative.to_owned(),
             Entry {

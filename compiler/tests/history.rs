@@ -78,3 +78,27 @@ fn no_base_no_history_findings() {
         compilation.diagnostics
     );
 }
+
+/// `compare --format human` and `--format json` on the breaking pair of documents.
+#[test]
+fn compare_renderings() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/history/breaking-change");
+    let read = |side: &str| {
+        std::fs::read_to_string(case.join(side).join("apis/products/v1.yaml"))
+            .expect("the case's document is readable")
+    };
+    let comparison =
+        switchyard_contract::compare(&read("base"), &read("head")).expect("both documents read");
+    let (old, new) = ("base/apis/products/v1.yaml", "head/apis/products/v1.yaml");
+    let json = serde_json::to_string_pretty(&comparison.to_json(old, new)).expect("JSON renders");
+    insta::with_settings!({
+        snapshot_path => "history/breaking-change",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(
+            "compare",
+            format!("{}\n---- json ----\n{json}\n", plan::comparison::render(&comparison, old, new))
+        );
+    });
+}

@@ -323,6 +323,7 @@ fn operations(root: &Node, problems: &mut Vec<Problem>) -> Vec<DocOperation> {
             }
             continue;
         }
+        let item = crate::build::refs::follow(root, item).unwrap_or(item);
         let Some(methods) = item.entries() else {
             if !matches!(item.kind, Kind::Null) {
                 problems.push(expected(

@@ -4,6 +4,9 @@
 - `ports N`: N free loopback TCP ports (printed space-separated, not as JSON).
 - `ready URL`: polls URL until it answers 200; prints the milliseconds it took, counted
   from `--since` (a `date +%s%N` taken before the server was started) when given.
+- `log-time FILE TEXT --since NS`: milliseconds from NS (`date +%s%N`) to the
+  RFC 3339 timestamp that starts the first line of FILE containing TEXT (the proxy's
+  log), as `{"ms": …}`; `{"ms": null}` when no such line or timestamp is found.
 - `split URL`: sends requests one by one on a keep-alive connection and counts the
   share of answers whose header (default `x-side`) equals `target`, over all of
   them and over the first `--first`.
@@ -23,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,6 +95,19 @@ def ready(args: argparse.Namespace) -> dict:
         time.sleep(0.002)
     print(f"{args.url} not ready within {args.timeout}s", file=sys.stderr)
     sys.exit(1)
+
+
+def log_time(args: argparse.Namespace) -> dict:
+    """Milliseconds from `--since` to the timestamp of the first line containing TEXT."""
+    for line in Path(args.file).read_text(errors="replace").splitlines():
+        if args.text in line:
+            stamp = line.split(" ", 1)[0].replace("Z", "+00:00")
+            try:
+                moment = datetime.fromisoformat(stamp)
+            except ValueError:
+                break
+            return {"ms": round(moment.timestamp() * 1000 - args.since / 1e6, 2)}
+    return {"ms": None}
 
 
 def split(args: argparse.Namespace) -> dict:
@@ -196,6 +213,10 @@ def main() -> None:
     p.add_argument("url")
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--since", type=int, help="start time in nanoseconds since the epoch")
+    p = commands.add_parser("log-time")
+    p.add_argument("file")
+    p.add_argument("text")
+    p.add_argument("--since", type=int, required=True)
     p = commands.add_parser("split")
     p.add_argument("url")
     p.add_argument("--header", default="x-side")
@@ -215,7 +236,8 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=20.0)
     p.add_argument("--timeout", type=float, default=2.0, help="give up on one swap after")
     args = parser.parse_args()
-    handler = {"ports": ports, "ready": ready, "split": split, "swap": swap}[args.command]
+    handler = {"ports": ports, "ready": ready, "log-time": log_time, "split": split,
+               "swap": swap}[args.command]
     result = handler(args)
     if result is not None:
         print(json.dumps(result))

@@ -1,7 +1,9 @@
-//! The admin endpoints: `/healthz` (the process is alive) and `/readyz` (a valid bundle
-//! is serving; its body names the generation so tests and operators can wait on it).
+//! The admin endpoints: `/healthz` (the process is alive), `/readyz` (a valid bundle
+//! is serving; its body names the generation so tests and operators can wait on it) and
+//! `/metrics` (Prometheus text).
 
 use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 
 use crate::respond::{self, ProxyBody};
@@ -22,10 +24,20 @@ pub fn handle<B>(state: &State, request: &Request<B>) -> Response<ProxyBody> {
             Bytes::from_static(b"{\"status\":\"alive\"}"),
         ),
         "/readyz" => readyz(state),
+        "/metrics" => {
+            let mut response = respond::json(StatusCode::OK, Bytes::from(state.metrics().encode()));
+            response.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                ),
+            );
+            response
+        }
         _ => respond::error(
             StatusCode::NOT_FOUND,
             "not_found",
-            "admin endpoints: /healthz, /readyz",
+            "admin endpoints: /healthz, /readyz, /metrics",
         ),
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::cli::Args;
 use crate::forward::Forwarder;
 use crate::headers::TrustedProxies;
+use crate::metrics::Metrics;
 use crate::reload::{self, LoadError, ReloadSettings};
 use crate::server::{self, Limits};
 use crate::state::State;
@@ -49,10 +50,12 @@ pub struct Ready {
 impl Ready {
     /// Loads the bundle and binds the listeners.
     pub async fn start(args: Args) -> Result<Ready, StartError> {
-        let (table, seen) = reload::load(&args.bundle).map_err(|source| StartError::Bundle {
-            path: args.bundle.clone(),
-            source,
-        })?;
+        let metrics = Arc::new(Metrics::new());
+        let (table, seen) =
+            reload::load(&args.bundle, &metrics).map_err(|source| StartError::Bundle {
+                path: args.bundle.clone(),
+                source,
+            })?;
         tracing::info!(
             generation = table.generation(),
             environment = table.environment(),
@@ -65,7 +68,7 @@ impl Ready {
             None => None,
         };
         Ok(Ready {
-            state: Arc::new(State::new(table)),
+            state: Arc::new(State::new(table, metrics)),
             seen,
             listener,
             admin,

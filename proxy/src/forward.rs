@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use http::header::{HOST, HeaderValue, LINK};
 use http::uri::{Authority, PathAndQuery, Scheme, Uri};
@@ -40,20 +41,27 @@ impl Forwarder {
         request: Request<Incoming>,
         peer: SocketAddr,
     ) -> Response<ProxyBody> {
+        let started = Instant::now();
         let table = self.state.table();
+        let metrics = self.state.metrics();
         let uri = request.uri().clone();
         let decision = table.route(request.method(), uri.path(), request.headers());
         match decision {
             Decision::BadPath(error) => {
                 tracing::debug!(path = uri.path(), reason = error.reason(), "bad path");
+                metrics.reject("bad_path");
                 respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string())
             }
-            Decision::NotFound => respond::error(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no API operation is declared at this path",
-            ),
+            Decision::NotFound => {
+                metrics.reject("not_found");
+                respond::error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "no API operation is declared at this path",
+                )
+            }
             Decision::MethodNotAllowed { allow } => {
+                metrics.reject("method_not_allowed");
                 let mut response = respond::error(
                     StatusCode::METHOD_NOT_ALLOWED,
                     "method_not_allowed",
@@ -68,9 +76,19 @@ impl Forwarder {
                 let body = route.api().lifecycle.gone_body.clone().unwrap_or_default();
                 let mut response = respond::json(StatusCode::GONE, body);
                 add_version_headers(response.headers_mut(), route.api());
+                let side = route.api().metrics.side(Side::Current);
+                side.observe(StatusCode::GONE, started.elapsed());
                 response
             }
-            Decision::Forward(forward) => self.forward(request, &uri, forward, peer).await,
+            Decision::Forward(forward) => {
+                let api_metrics = &forward.route.api().metrics;
+                let side = forward.side;
+                let response = self.forward(request, &uri, forward, peer).await;
+                api_metrics
+                    .side(side)
+                    .observe(response.status(), started.elapsed());
+                response
+            }
         }
     }
 
@@ -102,6 +120,9 @@ impl Forwarder {
                 if let ForwardError::Connect(_) = error {
                     upstream.eject(endpoint);
                 }
+                self.state
+                    .metrics()
+                    .upstream_error(upstream.name(), error.kind());
                 failure(error, route, side)
             }
         }

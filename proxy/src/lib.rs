@@ -8,7 +8,8 @@
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
 //! [`upstream`] (pooled client), [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
-//! [`respond`] (JSON errors), [`cli`] (flags) and [`app`] (wiring).
+//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`cli`] (flags) and [`app`]
+//! (wiring).
 
 pub mod admin;
 pub mod app;
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod forward;
 pub mod headers;
 pub mod lifecycle;
+pub mod metrics;
 pub mod normalize;
 pub mod reload;
 pub mod respond;

@@ -19,6 +19,7 @@ use switchyard_schemas::bundle::{Bundle, BundleError};
 use tokio::sync::{mpsc, watch};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::metrics::Metrics;
 use crate::server::signalled;
 use crate::state::State;
 use crate::table::{RoutingTable, TableError};
@@ -42,19 +43,19 @@ pub enum LoadError {
     Table(#[from] TableError),
 }
 
-/// Parses, verifies and prepares a bundle's bytes (pure).
-pub fn prepare(bytes: &[u8]) -> Result<RoutingTable, LoadError> {
+/// Parses, verifies and prepares a bundle's bytes (no IO).
+pub fn prepare(bytes: &[u8], metrics: &Metrics) -> Result<RoutingTable, LoadError> {
     let bundle = Bundle::from_file_bytes(bytes)?;
-    Ok(RoutingTable::from_bundle(&bundle)?)
+    Ok(RoutingTable::with_metrics(&bundle, metrics)?)
 }
 
 /// Reads and prepares the bundle at `path`; also returns the hash of the bytes read.
-pub fn load(path: &Path) -> Result<(RoutingTable, u64), LoadError> {
+pub fn load(path: &Path, metrics: &Metrics) -> Result<(RoutingTable, u64), LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.to_owned(),
         source,
     })?;
-    Ok((prepare(&bytes)?, xxh3_64(&bytes)))
+    Ok((prepare(&bytes, metrics)?, xxh3_64(&bytes)))
 }
 
 /// How the reloader watches.
@@ -153,7 +154,7 @@ fn check(path: &Path, state: &State, seen: u64) -> u64 {
     if hash == seen {
         return hash;
     }
-    match prepare(&bytes) {
+    match prepare(&bytes, state.metrics()) {
         Ok(table) if table.generation() == state.table().generation() => {
             tracing::debug!(
                 generation = table.generation(),
@@ -219,8 +220,9 @@ mod tests {
         let directory = tempfile::tempdir().expect("temporary directory");
         let path = directory.path().join("bundle.json");
         std::fs::write(&path, sealed("one-staging")).expect("write");
-        let (table, seen) = load(&path).expect("valid bundle");
-        let state = State::new(table);
+        let metrics = Arc::new(Metrics::new());
+        let (table, seen) = load(&path, &metrics).expect("valid bundle");
+        let state = State::new(table, metrics);
 
         assert_eq!(
             check(&path, &state, seen),

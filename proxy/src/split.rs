@@ -130,11 +130,6 @@ impl Splitter {
         }
     }
 
-    /// The configured weight of the target, 0–100.
-    pub fn weight(&self) -> u8 {
-        self.weight
-    }
-
     /// Chooses the side for a request with these headers.
     pub fn choose(&self, headers: &HeaderMap) -> Side {
         if self

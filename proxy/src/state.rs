@@ -7,12 +7,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use arc_swap::ArcSwap;
 
+use crate::metrics::{Metrics, VersionKey};
 use crate::table::RoutingTable;
 
 /// What every part of the running proxy shares.
 #[derive(Debug)]
 pub struct State {
     table: ArcSwap<RoutingTable>,
+    metrics: Arc<Metrics>,
     reloads_ok: AtomicU64,
     reloads_rejected: AtomicU64,
     last_rejection: Mutex<Option<String>>,
@@ -31,9 +33,11 @@ pub struct ReloadStats {
 }
 
 impl State {
-    /// Starts serving `table`.
-    pub fn new(table: RoutingTable) -> State {
+    /// Starts serving `table`, whose handles come from `metrics`.
+    pub fn new(table: RoutingTable, metrics: Arc<Metrics>) -> State {
+        announce(&metrics, &table);
         State {
+            metrics,
             table: ArcSwap::from_pointee(table),
             reloads_ok: AtomicU64::new(0),
             reloads_rejected: AtomicU64::new(0),
@@ -47,15 +51,23 @@ impl State {
         self.table.load_full()
     }
 
+    /// The metrics every table takes its handles from.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     /// Swaps in a new table as one value.
     pub fn publish(&self, table: RoutingTable) {
+        announce(&self.metrics, &table);
         self.table.store(Arc::new(table));
         self.reloads_ok.fetch_add(1, Ordering::Relaxed);
+        self.metrics.reloaded("ok");
     }
 
     /// Counts a rejected bundle file and remembers why.
     pub fn reject(&self, reason: String) {
         self.reloads_rejected.fetch_add(1, Ordering::Relaxed);
+        self.metrics.reloaded("rejected");
         if let Ok(mut last) = self.last_rejection.lock() {
             *last = Some(reason);
         }
@@ -82,5 +94,21 @@ impl State {
     /// Whether the proxy is draining.
     pub fn is_draining(&self) -> bool {
         self.draining.load(Ordering::Relaxed)
+    }
+}
+
+/// Sets the generation and release-weight gauges of a table about to serve.
+fn announce(metrics: &Metrics, table: &RoutingTable) {
+    metrics.serving(table.environment(), table.generation());
+    for api in table.apis() {
+        if let Some((task, weight)) = api.release() {
+            let key = VersionKey {
+                environment: table.environment(),
+                service: &api.service,
+                major: api.major,
+                version: &api.version,
+            };
+            metrics.set_release_weight(key, task, weight);
+        }
     }
 }

@@ -13,13 +13,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue, Method};
-use switchyard_schemas::bundle::{ApiVersion, Bundle, ServedStatus};
+use switchyard_schemas::bundle::{ApiVersion, Bundle, Release, ServedStatus};
 use switchyard_schemas::manifest::TaskStatus;
 use switchyard_schemas::template::{PathTemplate, RouteConflict, RouteSet, TemplateError};
 
 use crate::balance::{Upstream, UpstreamError};
 use crate::headers::ApiTags;
 use crate::lifecycle::{InvalidHeaderText, Lifecycle};
+use crate::metrics::{Metrics, VersionKey, VersionMetrics};
 use crate::normalize::{PathError, normalize};
 use crate::split::{MatchSource, Side, Splitter, StickySource};
 
@@ -29,6 +30,7 @@ pub struct RoutingTable {
     generation: String,
     environment: String,
     paths: RouteSet<PathEntry>,
+    apis: Vec<Arc<ApiRoute>>,
 }
 
 /// The operations sharing one path shape.
@@ -64,6 +66,8 @@ pub struct ApiRoute {
     pub tags: ApiTags,
     /// Life-cycle headers and 410 body.
     pub lifecycle: Lifecycle,
+    /// Where its answers are counted.
+    pub metrics: VersionMetrics,
     current: Arc<Upstream>,
     release: Option<ReleaseRoute>,
 }
@@ -72,6 +76,16 @@ pub struct ApiRoute {
 struct ReleaseRoute {
     target: Arc<Upstream>,
     task: String,
+    weight: u8,
+}
+
+impl ApiRoute {
+    /// The release task's name and its weight (after its status is applied), if any.
+    pub fn release(&self) -> Option<(&str, u8)> {
+        self.release
+            .as_ref()
+            .map(|release| (release.task.as_str(), release.weight))
+    }
 }
 
 impl Route {
@@ -83,19 +97,6 @@ impl Route {
     /// The API version this operation belongs to.
     pub fn api(&self) -> &ApiRoute {
         &self.api
-    }
-
-    /// The configured target weight (0–100) when a release is on.
-    pub fn weight(&self) -> Option<u8> {
-        self.splitter.as_ref().map(Splitter::weight)
-    }
-
-    /// The release task's name when a release is on.
-    pub fn task(&self) -> Option<&str> {
-        self.api
-            .release
-            .as_ref()
-            .map(|release| release.task.as_str())
     }
 
     fn choose(&self, headers: &HeaderMap) -> (Side, &Upstream) {
@@ -215,8 +216,15 @@ pub enum TableError {
 }
 
 impl RoutingTable {
-    /// Validates a (verified) bundle and prepares it for routing.
+    /// Validates a (verified) bundle and prepares it for routing, counting into a
+    /// registry of its own (for checks and tests; the proxy uses [`Self::with_metrics`]).
     pub fn from_bundle(bundle: &Bundle) -> Result<RoutingTable, TableError> {
+        RoutingTable::with_metrics(bundle, &Metrics::new())
+    }
+
+    /// Validates a (verified) bundle and prepares it for routing, with its metric
+    /// handles taken from `metrics`.
+    pub fn with_metrics(bundle: &Bundle, metrics: &Metrics) -> Result<RoutingTable, TableError> {
         let upstreams = bundle
             .upstreams
             .iter()
@@ -225,8 +233,10 @@ impl RoutingTable {
             })
             .collect::<Result<BTreeMap<_, _>, _>>()?;
         let mut shapes: BTreeMap<String, (PathTemplate, MethodTable)> = BTreeMap::new();
+        let mut apis = Vec::with_capacity(bundle.apis.len());
         for api in &bundle.apis {
-            let prepared = Arc::new(prepare_api(api, &upstreams)?);
+            let prepared = Arc::new(prepare_api(api, &bundle.environment, &upstreams, metrics)?);
+            apis.push(Arc::clone(&prepared));
             for operation in &api.operations {
                 let template = PathTemplate::parse(&operation.path)?;
                 if !within(&api.base_path, template.as_str()) {
@@ -277,7 +287,13 @@ impl RoutingTable {
             generation: bundle.generation.clone(),
             environment: bundle.environment.clone(),
             paths,
+            apis,
         })
+    }
+
+    /// The served API versions.
+    pub fn apis(&self) -> impl Iterator<Item = &ApiRoute> {
+        self.apis.iter().map(AsRef::as_ref)
     }
 
     /// The bundle's generation (`sha256:…`).
@@ -331,7 +347,9 @@ fn within(base: &str, path: &str) -> bool {
 
 fn prepare_api(
     api: &ApiVersion,
+    environment: &str,
     upstreams: &BTreeMap<&str, Arc<Upstream>>,
+    metrics: &Metrics,
 ) -> Result<ApiRoute, TableError> {
     let find = |name: &str| {
         upstreams
@@ -347,10 +365,20 @@ fn prepare_api(
         Some(release) => Some(ReleaseRoute {
             target: find(&release.target)?,
             task: release.task.clone(),
+            weight: effective_weight(release),
         }),
         None => None,
     };
+    let current = find(&api.split.current)?;
+    let key = VersionKey {
+        environment,
+        service: &api.service,
+        major: api.major,
+        version: &api.version,
+    };
+    let target = release.as_ref().map(|release| release.target.name());
     Ok(ApiRoute {
+        metrics: metrics.version(key, current.name(), target),
         service: api.service.clone(),
         major: api.major,
         version: api.version.clone(),
@@ -360,13 +388,22 @@ fn prepare_api(
             version: text_value(&api.version)?,
         },
         lifecycle: Lifecycle::new(api)?,
-        current: find(&api.split.current)?,
+        current,
         release,
     })
 }
 
 fn text_value(text: &str) -> Result<HeaderValue, InvalidHeaderText> {
     HeaderValue::try_from(text).map_err(|_| InvalidHeaderText(text.to_owned()))
+}
+
+/// The weight a release applies: its own while running, 0 when cancelled, 100 when completed.
+fn effective_weight(release: &Release) -> u8 {
+    match release.status {
+        TaskStatus::Running => release.weight.min(100),
+        TaskStatus::Cancelled => 0,
+        TaskStatus::Completed => 100,
+    }
 }
 
 /// The split state of one operation, from its version's release.
@@ -384,11 +421,7 @@ fn prepare_splitter(api: &ApiVersion) -> Result<Option<Splitter>, TableError> {
         task: release.task.clone(),
         detail,
     };
-    let weight = match release.status {
-        TaskStatus::Running => release.weight,
-        TaskStatus::Cancelled => 0,
-        TaskStatus::Completed => 100,
-    };
+    let weight = effective_weight(release);
     let sticky = release
         .sticky
         .as_ref()

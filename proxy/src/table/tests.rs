@@ -50,7 +50,7 @@ fn render(decision: &Decision<'_>) -> String {
                 api.version,
                 route.template()
             );
-            if let (Some(task), Some(weight)) = (route.task(), route.weight()) {
+            if let Some((task, weight)) = api.release() {
                 let _ = write!(text, " release {task} at {weight}%");
             }
             let lifecycle = &api.lifecycle;

@@ -67,6 +67,11 @@ impl Node {
         }
     }
 
+    /// Whether `key` is `true` in this mapping (absent or anything else: `false`).
+    pub fn flag(&self, key: &str) -> bool {
+        self.get(key).and_then(Node::as_bool) == Some(true)
+    }
+
     /// The number, when this is one.
     pub fn as_f64(&self) -> Option<f64> {
         match self.kind {

@@ -267,7 +267,8 @@ impl Builder {
             } => match pending.take() {
                 Some(key) => entries.push((key, node)),
                 None => {
-                    let key = key_text(&node)?;
+                    let at = node.at;
+                    let key = key_text(node)?;
                     let duplicate = match seen {
                         Some(set) => !set.insert(key.clone()),
                         None => {
@@ -284,10 +285,10 @@ impl Builder {
                         return Err(Problem::error(
                             ProblemKind::DuplicateKey,
                             format!("duplicate key `{key}`; keep only one of them"),
-                            Some(node.at),
+                            Some(at),
                         ));
                     }
-                    *pending = Some(Located::new(key, node.at));
+                    *pending = Some(Located::new(key, at));
                 }
             },
         }
@@ -296,10 +297,10 @@ impl Builder {
 }
 
 /// A mapping key as text: scalars as written, collections refused.
-fn key_text(node: &Node) -> Result<String, Problem> {
-    match &node.kind {
-        Kind::String(s) => Ok(s.clone()),
-        Kind::Number(_, raw) => Ok(raw.to_string()),
+fn key_text(node: Node) -> Result<String, Problem> {
+    match node.kind {
+        Kind::String(s) => Ok(s),
+        Kind::Number(_, raw) => Ok(raw.into_string()),
         Kind::Bool(b) => Ok(b.to_string()),
         Kind::Null => Ok(String::new()),
         Kind::Seq(_) | Kind::Map(_) => Err(Problem::error(

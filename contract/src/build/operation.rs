@@ -115,7 +115,7 @@ impl<'a> Builder<'a> {
                 .and_then(Node::as_str)
                 .map(str::to_owned),
             at,
-            deprecated: node.get("deprecated").and_then(Node::as_bool) == Some(true),
+            deprecated: node.flag("deprecated"),
             parameters: BTreeMap::new(),
             request_body: None,
             responses: BTreeMap::new(),
@@ -213,7 +213,7 @@ impl<'a> Builder<'a> {
                     })
                     .collect();
                 operation.request_body = Some(RequestBody {
-                    required: parameter.get("required").and_then(Node::as_bool) == Some(true),
+                    required: parameter.flag("required"),
                     content,
                     at: parameter.at,
                 });
@@ -244,8 +244,7 @@ impl<'a> Builder<'a> {
             ParameterLocation::Query | ParameterLocation::Cookie => name.to_owned(),
         };
         let schema = self.parameter_schema(parameter);
-        let required = location == ParameterLocation::Path
-            || parameter.get("required").and_then(Node::as_bool) == Some(true);
+        let required = location == ParameterLocation::Path || parameter.flag("required");
         operation.parameters.insert(
             ParameterKey {
                 location,
@@ -255,7 +254,7 @@ impl<'a> Builder<'a> {
                 name: name.to_owned(),
                 location,
                 required,
-                deprecated: parameter.get("deprecated").and_then(Node::as_bool) == Some(true),
+                deprecated: parameter.flag("deprecated"),
                 schema,
                 at: parameter.at,
             },
@@ -306,7 +305,7 @@ impl<'a> Builder<'a> {
                     at: parameter.at,
                 },
             );
-            if parameter.get("required").and_then(Node::as_bool) == Some(true) {
+            if parameter.flag("required") {
                 object.required.insert(name.to_owned());
             }
         }
@@ -355,7 +354,7 @@ impl<'a> Builder<'a> {
     fn request_body(&mut self, node: &'a Node) -> Option<RequestBody> {
         let body = self.object(node)?;
         Some(RequestBody {
-            required: body.get("required").and_then(Node::as_bool) == Some(true),
+            required: body.flag("required"),
             content: self.content(body),
             at: node.at,
         })
@@ -420,7 +419,7 @@ impl<'a> Builder<'a> {
                 name.value.to_ascii_lowercase(),
                 Header {
                     name: name.value.clone(),
-                    required: header.get("required").and_then(Node::as_bool) == Some(true),
+                    required: header.flag("required"),
                     schema,
                     at: name.at,
                 },

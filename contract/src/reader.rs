@@ -45,9 +45,7 @@ pub(crate) fn read_tree(text: &str) -> Result<Node, Problem> {
     let mut builder = Builder::default();
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, span) = next.map_err(|e| syntax(&e))?;
-        if builder.event(event, span)? {
-            break;
-        }
+        builder.event(event, span)?;
     }
     builder.root.ok_or_else(|| {
         Problem::error(
@@ -121,8 +119,8 @@ struct Builder {
 const SET_THRESHOLD: usize = 16;
 
 impl Builder {
-    /// Handles one event; returns `true` when the first document is complete.
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, Problem> {
+    /// Handles one event.
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), Problem> {
         match event {
             Event::DocumentStart(..) => {
                 self.documents += 1;
@@ -219,7 +217,7 @@ impl Builder {
             #[allow(unreachable_patterns)]
             _ => {}
         }
-        Ok(self.documents >= 1 && self.stack.is_empty() && self.root.is_some())
+        Ok(())
     }
 
     /// Starts a collection.

@@ -121,15 +121,27 @@ pub struct BuildArgs {
     /// The configuration root.
     #[arg(default_value = "environments")]
     pub root: PathBuf,
-    /// Folder to write `<environment>.json` bundles into (created if missing).
+    /// Folder to write one file per environment into (created if missing).
     #[arg(long)]
     pub out: PathBuf,
+    /// What to write: routing bundles or Kubernetes Gateway API routes.
+    #[arg(long, value_enum, default_value_t = Target::Bundle)]
+    pub target: Target,
     /// The base revision, when the history rules should run.
     #[command(flatten)]
     pub base: BaseArgs,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+}
+
+/// `build --target` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// `<environment>.json`: the routing bundle `switchyard-proxy` serves.
+    Bundle,
+    /// `<environment>.yaml`: Gateway API HTTPRoutes for Envoy Gateway, Istio and others.
+    GatewayApi,
 }
 
 /// Arguments of `explain`.

@@ -1,5 +1,5 @@
 //! The shell's file system side: reading a configuration root into a [`FileSet`] and
-//! writing bundles atomically. Nothing else in the crate touches the disk.
+//! writing bundles (and other outputs) atomically. Nothing else in the crate touches the disk.
 
 use std::fs;
 use std::io::Write;
@@ -147,30 +147,46 @@ fn read_file(path: &Path, relative: String, files: &mut FileSet) {
     }
 }
 
-/// Writes `DIR/<environment>.json` for every bundle, each through a temporary file in
-/// the same folder renamed into place, so a reader never sees a half-written bundle.
-/// Returns the paths written.
+/// Writes `DIR/<environment>.json` for every bundle (see [`write_files`]). Returns the
+/// paths written.
 pub fn write_bundles(dir: &Path, bundles: &[Bundle]) -> Result<Vec<PathBuf>, WriteError> {
+    let files: Vec<(String, Vec<u8>)> = bundles
+        .iter()
+        .map(|bundle| {
+            (
+                format!("{}.json", bundle.environment),
+                bundle.to_file_bytes(),
+            )
+        })
+        .collect();
+    write_files(dir, &files)
+}
+
+/// Writes `DIR/<name>` for every `(name, bytes)`, each through a temporary file in the
+/// same folder renamed into place, so a reader never sees a half-written file. Creates
+/// the folder when missing. Returns the paths written.
+pub fn write_files<N: AsRef<str>, B: AsRef<[u8]>>(
+    dir: &Path,
+    files: &[(N, B)],
+) -> Result<Vec<PathBuf>, WriteError> {
     fs::create_dir_all(dir).map_err(|source| WriteError::Folder {
         path: dir.to_owned(),
         source,
     })?;
-    bundles
+    files
         .iter()
-        .map(|bundle| {
-            let path = dir.join(format!("{}.json", bundle.environment));
+        .map(|(name, bytes)| {
+            let path = dir.join(name.as_ref());
             let error = |source| WriteError::File {
                 path: path.clone(),
                 source,
             };
             let mut temporary = tempfile::Builder::new()
-                .prefix(&format!(".{}.", bundle.environment))
+                .prefix(&format!(".{}.", name.as_ref()))
                 .suffix(".tmp")
                 .tempfile_in(dir)
                 .map_err(error)?;
-            temporary
-                .write_all(&bundle.to_file_bytes())
-                .map_err(error)?;
+            temporary.write_all(bytes.as_ref()).map_err(error)?;
             make_readable(temporary.as_file()).map_err(error)?;
             temporary.as_file().sync_all().map_err(error)?;
             temporary

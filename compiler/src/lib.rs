@@ -3,13 +3,15 @@
 //!
 //! The core is a pure pipeline over a [`FileSet`] ([`compile`]): parse manifests with
 //! spans ([`manifest`]), read OpenAPI documents ([`openapi`]), build the [`model`], run
-//! the [`rules`], emit [`bundle`]s. Reading the disk and writing bundles is the shell
-//! ([`disk`]); [`render`] turns diagnostics into text; [`cli`] parses arguments.
+//! the [`rules`], emit [`bundle`]s, or Kubernetes Gateway API routes from them
+//! ([`gateway_target`]). Reading the disk and writing outputs is the shell ([`disk`]);
+//! [`render`] turns diagnostics into text; [`cli`] parses arguments.
 
 pub mod bundle;
 pub mod cli;
 pub mod diagnostic;
 pub mod disk;
+pub mod gateway_target;
 pub mod history;
 pub mod manifest;
 pub mod model;
@@ -24,7 +26,7 @@ pub mod version;
 use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use disk::{LoadError, WriteError, load_dir, write_bundles};
+pub use disk::{LoadError, WriteError, load_dir, write_bundles, write_files};
 pub use pipeline::{Compilation, compile, compile_with_base, read_model};
 pub use source::FileSet;
 

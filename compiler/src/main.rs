@@ -8,13 +8,14 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use switchyard_compiler::cli::{
-    BaseArgs, Cli, Command, CompareArgs, CompareFormat, DiffArgs, PlanFormat,
+    BaseArgs, BuildArgs, Cli, Command, CompareArgs, CompareFormat, DiffArgs, PlanFormat, Target,
 };
 use switchyard_compiler::history::load_base;
 use switchyard_compiler::plan::{self, comparison};
 use switchyard_compiler::render::{self, Format, Output};
 use switchyard_compiler::{
-    Compilation, FileSet, compile_with_base, load_dir, read_model, rules, write_bundles,
+    Compilation, Diagnostic, FileSet, compile_with_base, gateway_target, load_dir, read_model,
+    rules, write_bundles, write_files,
 };
 
 fn main() -> ExitCode {
@@ -32,28 +33,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => {
             let (files, compilation) = load(&args.root, &args.base)?;
-            report(&files, &compilation, &args.root, args.format.into())?;
+            report(
+                &files,
+                &compilation.diagnostics,
+                &args.root,
+                args.format.into(),
+            )?;
             if !compilation.has_errors() && Format::from(args.format) == Format::Human {
                 print(&format!("checked {}: no errors\n", args.root.display()))?;
             }
             Ok(exit_code(&compilation))
         }
-        Command::Build(args) => {
-            let (files, compilation) = load(&args.root, &args.base)?;
-            let format = Format::from(args.format);
-            report(&files, &compilation, &args.root, format)?;
-            if compilation.has_errors() {
-                return Ok(ExitCode::from(1));
-            }
-            write_bundles(&args.out, &compilation.bundles)?;
-            let summary = render::summary::render(&compilation.bundles, &args.out);
-            if format == Format::Human {
-                print(&summary)?;
-            } else {
-                eprint!("{summary}");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Build(args) => build(&args),
         Command::Explain(args) => {
             print(&explain(&args.code)?)?;
             Ok(ExitCode::SUCCESS)
@@ -63,16 +54,47 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `build`: writes bundles or Gateway API routes only when no diagnostic is an error.
+fn build(args: &BuildArgs) -> anyhow::Result<ExitCode> {
+    let (files, compilation) = load(&args.root, &args.base)?;
+    let format = Format::from(args.format);
+    if compilation.has_errors() {
+        report(&files, &compilation.diagnostics, &args.root, format)?;
+        return Ok(ExitCode::from(1));
+    }
+    let summary = match args.target {
+        Target::Bundle => {
+            report(&files, &compilation.diagnostics, &args.root, format)?;
+            write_bundles(&args.out, &compilation.bundles)?;
+            render::summary::render(&compilation.bundles, &args.out)
+        }
+        Target::GatewayApi => {
+            let model = read_model(&files);
+            let routes = gateway_target::render(&files, &model, &compilation.bundles)?;
+            let mut diagnostics = compilation.diagnostics.clone();
+            diagnostics.extend(routes.diagnostics.iter().cloned());
+            report(&files, &diagnostics, &args.root, format)?;
+            if routes.has_errors() {
+                return Ok(ExitCode::from(1));
+            }
+            write_files(&args.out, &routes.outputs())?;
+            gateway_target::summary(&compilation.bundles, &routes, &args.out)
+        }
+    };
+    if format == Format::Human {
+        print(&summary)?;
+    } else {
+        eprint!("{summary}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn explain(code: &str) -> anyhow::Result<String> {
     if let Some(rule) = rules::lookup(code) {
-        return Ok(format!(
-            "{} {} ({})\n\n{}\n\n{}\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            rule.summary,
-            rule.explanation
-        ));
+        return Ok(explain_rule(rule));
+    }
+    if let Some(rule) = gateway_target::lookup(code) {
+        return Ok(explain_rule(&rule));
     }
     let change = switchyard_contract::lookup(code)
         .with_context(|| format!("no rule or contract change has the code or name `{code}`"))?;
@@ -83,6 +105,17 @@ fn explain(code: &str) -> anyhow::Result<String> {
         change.class.as_str(),
         change.explanation
     ))
+}
+
+fn explain_rule(rule: &rules::Rule) -> String {
+    format!(
+        "{} {} ({})\n\n{}\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.explanation
+    )
 }
 
 /// The head's files, the base's files when a base was given, and the compilation.
@@ -138,7 +171,7 @@ fn compare(args: &CompareArgs) -> anyhow::Result<ExitCode> {
 
 fn report(
     files: &FileSet,
-    compilation: &Compilation,
+    diagnostics: &[Diagnostic],
     root: &Path,
     format: Format,
 ) -> anyhow::Result<()> {
@@ -148,8 +181,8 @@ fn report(
         root: &root,
         color: format == Format::Human && std::io::stdout().is_terminal(),
     };
-    if format != Format::Human || !compilation.diagnostics.is_empty() {
-        print(&render::render(format, &compilation.diagnostics, &output))?;
+    if format != Format::Human || !diagnostics.is_empty() {
+        print(&render::render(format, diagnostics, &output))?;
     }
     Ok(())
 }

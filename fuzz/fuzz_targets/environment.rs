@@ -11,7 +11,10 @@ const OPENAPI: &str = include_str!("../../compiler/tests/fixtures/clean/apis/pro
 fuzz_target!(|data: &[u8]| {
     let mut files = file_set(
         data,
-        &["shop-staging/environment.toml", "shop-staging/products.toml"],
+        &[
+            "shop-staging/environment.toml",
+            "shop-staging/products.toml",
+        ],
     );
     files.insert_text("apis/products/v1.yaml", OPENAPI);
     compile_and_serve(&files);

@@ -13,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
     let reading = read_document(text);
     if let Some(document) = reading.document {
         let changes = diff(&document.contract, &document.contract);
-        assert!(changes.is_empty(), "a contract differs from itself: {changes:?}");
+        assert!(
+            changes.is_empty(),
+            "a contract differs from itself: {changes:?}"
+        );
     }
 });

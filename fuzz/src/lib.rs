@@ -16,7 +16,10 @@ pub const SEPARATOR: u8 = 0xFF;
 /// Invalid UTF-8 is replaced, so every input yields text.
 pub fn file_set(data: &[u8], paths: &[&str]) -> FileSet {
     let mut files = FileSet::new();
-    for (path, part) in paths.iter().zip(data.splitn(paths.len(), |&b| b == SEPARATOR)) {
+    for (path, part) in paths
+        .iter()
+        .zip(data.splitn(paths.len(), |&b| b == SEPARATOR))
+    {
         files.insert_text(*path, String::from_utf8_lossy(part).into_owned());
     }
     files
@@ -30,7 +33,10 @@ pub fn compile_and_serve(files: &FileSet) -> Compilation {
         let bytes = bundle.to_file_bytes();
         let reread = Bundle::from_file_bytes(&bytes)
             .unwrap_or_else(|error| panic!("an emitted bundle does not read back: {error}"));
-        assert_eq!(&reread, bundle, "an emitted bundle changes on its round trip");
+        assert_eq!(
+            &reread, bundle,
+            "an emitted bundle changes on its round trip"
+        );
         if let Err(error) = RoutingTable::from_bundle(&reread) {
             panic!("the proxy refuses a bundle the compiler emitted: {error}");
         }

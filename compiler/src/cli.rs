@@ -6,6 +6,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::history::BaseSource;
 use crate::render::Format;
+use crate::settings::{Level, Override, OverrideError, Overrides};
 
 /// Validates a Switchyard configuration repository and emits routing bundles.
 #[derive(Debug, Parser)]
@@ -110,6 +111,9 @@ pub struct CheckArgs {
     /// The base revision, when the history rules should run.
     #[command(flatten)]
     pub base: BaseArgs,
+    /// Rule severities, over those of `switchyard.toml`.
+    #[command(flatten)]
+    pub levels: LevelArgs,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -130,6 +134,9 @@ pub struct BuildArgs {
     /// The base revision, when the history rules should run.
     #[command(flatten)]
     pub base: BaseArgs,
+    /// Rule severities, over those of `switchyard.toml`.
+    #[command(flatten)]
+    pub levels: LevelArgs,
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
@@ -174,4 +181,44 @@ impl From<FormatArg> for Format {
             FormatArg::Sarif => Format::Sarif,
         }
     }
+}
+
+/// `--deny`, `--warn`, `--allow`: rule severities, applied after the settings file's.
+#[derive(Debug, Args, Default)]
+pub struct LevelArgs {
+    /// Make a rule (code or name) an error; repeatable.
+    #[arg(long, value_name = "RULE", value_parser = deny)]
+    pub deny: Vec<Override>,
+    /// Make a rule a warning; repeatable.
+    #[arg(long, value_name = "RULE", value_parser = warn)]
+    pub warn: Vec<Override>,
+    /// Turn a rule off; repeatable.
+    #[arg(long, value_name = "RULE", value_parser = allow)]
+    pub allow: Vec<Override>,
+}
+
+impl LevelArgs {
+    /// The overrides in the order they apply: `--allow`, then `--warn`, then `--deny`
+    /// (for a rule named by several, the stricter wins).
+    pub fn overrides(&self) -> Overrides {
+        Overrides(
+            [&self.allow, &self.warn, &self.deny]
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect(),
+        )
+    }
+}
+
+fn deny(rule: &str) -> Result<Override, OverrideError> {
+    Override::new(rule, Level::Error)
+}
+
+fn warn(rule: &str) -> Result<Override, OverrideError> {
+    Override::new(rule, Level::Warning)
+}
+
+fn allow(rule: &str) -> Result<Override, OverrideError> {
+    Override::new(rule, Level::Off)
 }

@@ -3,8 +3,8 @@
 //!
 //! The core is a pure pipeline over a [`FileSet`] ([`compile`]): parse manifests with
 //! spans ([`manifest`]), read OpenAPI documents ([`openapi`]), build the [`model`], run
-//! the [`rules`], emit [`bundle`]s, or Kubernetes Gateway API routes from them
-//! ([`gateway_target`]). Reading the disk and writing outputs is the shell ([`disk`]);
+//! the [`rules`] (severities as [`settings`] say), emit [`bundle`]s, or Kubernetes
+//! Gateway API routes from them ([`gateway_target`]). Reading the disk and writing outputs is the shell ([`disk`]);
 //! [`render`] turns diagnostics into text; [`cli`] parses arguments.
 
 pub mod bundle;
@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod render;
 pub mod rules;
+pub mod settings;
 pub mod source;
 pub mod version;
 
@@ -27,7 +28,7 @@ use std::path::Path;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use disk::{LoadError, WriteError, load_dir, write_bundles, write_files};
-pub use pipeline::{Compilation, compile, compile_with_base, read_model};
+pub use pipeline::{Compilation, compile, compile_with, compile_with_base, read_model};
 pub use source::FileSet;
 
 /// Reads the repository at `root` and compiles it.

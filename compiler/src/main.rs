@@ -13,9 +13,10 @@ use switchyard_compiler::cli::{
 use switchyard_compiler::history::load_base;
 use switchyard_compiler::plan::{self, comparison};
 use switchyard_compiler::render::{self, Format, Output};
+use switchyard_compiler::settings::Overrides;
 use switchyard_compiler::{
-    Compilation, Diagnostic, FileSet, compile_with_base, gateway_target, load_dir, read_model,
-    rules, write_bundles, write_files,
+    Compilation, Diagnostic, FileSet, compile_with, gateway_target, load_dir, read_model, rules,
+    write_bundles, write_files,
 };
 
 fn main() -> ExitCode {
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Check(args) => {
-            let (files, compilation) = load(&args.root, &args.base)?;
+            let (files, compilation) = load(&args.root, &args.base, &args.levels.overrides())?;
             report(
                 &files,
                 &compilation.diagnostics,
@@ -56,7 +57,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// `build`: writes bundles or Gateway API routes only when no diagnostic is an error.
 fn build(args: &BuildArgs) -> anyhow::Result<ExitCode> {
-    let (files, compilation) = load(&args.root, &args.base)?;
+    let (files, compilation) = load(&args.root, &args.base, &args.levels.overrides())?;
     let format = Format::from(args.format);
     if compilation.has_errors() {
         report(&files, &compilation.diagnostics, &args.root, format)?;
@@ -118,14 +119,19 @@ fn explain_rule(rule: &rules::Rule) -> String {
     )
 }
 
-/// The head's files, the base's files when a base was given, and the compilation.
-fn load(root: &Path, base: &BaseArgs) -> anyhow::Result<(FileSet, Compilation)> {
+/// The head's files, the base's files when a base was given, and the compilation with
+/// the command line's severity overrides.
+fn load(
+    root: &Path,
+    base: &BaseArgs,
+    overrides: &Overrides,
+) -> anyhow::Result<(FileSet, Compilation)> {
     let files = load_dir(root)?;
     let base = base
         .source()
         .map(|source| load_base(root, &source))
         .transpose()?;
-    let compilation = compile_with_base(&files, base.as_ref());
+    let compilation = compile_with(&files, base.as_ref(), overrides);
     Ok((files, compilation))
 }
 

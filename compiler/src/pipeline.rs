@@ -11,6 +11,7 @@ use crate::manifest::schema::SchemaKind;
 use crate::manifest::{self, EnvironmentDecl, ServiceDecl, VersionDecl};
 use crate::model::Model;
 use crate::rules::{self, Context};
+use crate::settings::Overrides;
 use crate::source::{FileSet, SourceEntry, Unavailable, parent, resolve};
 use crate::{bundle, openapi};
 
@@ -43,7 +44,14 @@ pub fn compile(files: &FileSet) -> Compilation {
 /// Compiles a repository; with its base revision, the history rules run too (the base's
 /// own problems are not reported: they are not the change's).
 pub fn compile_with_base(files: &FileSet, base: Option<&FileSet>) -> Compilation {
+    compile_with(files, base, &Overrides::default())
+}
+
+/// Compiles a repository with severity overrides (the command line's) applied after
+/// those of its settings file, as the last step before deciding whether to build.
+pub fn compile_with(files: &FileSet, base: Option<&FileSet>, overrides: &Overrides) -> Compilation {
     let mut out = Diagnostics::new(files);
+    let overrides = Overrides::read(files, overrides, &mut out);
     let mut schema_out = Diagnostics::new(files);
     let model = build_model(files, &mut out, &mut schema_out);
     let base = base.map(read_model);
@@ -55,7 +63,7 @@ pub fn compile_with_base(files: &FileSet, base: Option<&FileSet>) -> Compilation
         (check.run)(&context, &mut out);
     }
     out.add_unless_covered(schema_out.finish());
-    let diagnostics = out.finish();
+    let diagnostics = overrides.apply(out.finish());
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let bundles = if has_errors {
         Vec::new()

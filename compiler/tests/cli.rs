@@ -193,3 +193,86 @@ fn build_replaces_bundles_atomically_and_prints_a_summary() {
     );
     assert!(text(&json.stderr).starts_with("built 2 environments"));
 }
+
+#[test]
+fn severity_flags_apply_after_the_settings_file() {
+    let file_only = switchyard(&["check", &fixture("severity-overrides")]);
+    assert_eq!(file_only.status.code(), Some(1));
+    assert!(text(&file_only.stdout).contains("error[SY063]"));
+
+    let lowered = switchyard(&["check", &fixture("severity-overrides"), "--warn", "SY063"]);
+    assert_eq!(lowered.status.code(), Some(0), "{}", text(&lowered.stdout));
+    assert!(text(&lowered.stdout).contains("warning[SY063]"));
+    assert!(!text(&lowered.stdout).contains("SY024"));
+
+    let denied = switchyard(&[
+        "check",
+        &fixture("warnings-only"),
+        "--deny",
+        "prod-not-staged",
+    ]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(text(&denied.stdout).contains("error[SY024]"));
+    assert!(text(&denied.stdout).contains("warning[SY063]"));
+
+    let allowed = switchyard(&[
+        "check",
+        &fixture("warnings-only"),
+        "--allow",
+        "sy024",
+        "--allow",
+        "deprecated-without-sunset",
+    ]);
+    assert_eq!(allowed.status.code(), Some(0));
+    assert_eq!(
+        text(&allowed.stdout),
+        "checked tests/fixtures/warnings-only: no errors\n"
+    );
+
+    let stricter_wins = switchyard(&[
+        "check",
+        &fixture("warnings-only"),
+        "--deny",
+        "SY063",
+        "--allow",
+        "SY063",
+    ]);
+    assert_eq!(stricter_wins.status.code(), Some(1));
+
+    let out = tempfile::tempdir().expect("temp dir");
+    let out_dir = out.path().to_string_lossy();
+    let built = switchyard(&[
+        "build",
+        &fixture("severity-overrides"),
+        "--out",
+        &out_dir,
+        "--warn",
+        "deprecated-without-sunset",
+    ]);
+    assert_eq!(built.status.code(), Some(0), "{}", text(&built.stdout));
+    assert_eq!(listing(out.path()), ["shop-prod.json", "shop-staging.json"]);
+}
+
+#[test]
+fn severity_flags_refuse_unknown_and_locked_rules() {
+    let unknown = switchyard(&[
+        "check",
+        &fixture("clean"),
+        "--deny",
+        "deprecated-without-sunet",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = text(&unknown.stderr);
+    assert!(
+        stderr.contains("no rule has the code or name `deprecated-without-sunet`")
+            && stderr.contains("did you mean `deprecated-without-sunset`?"),
+        "{stderr}"
+    );
+
+    let locked = switchyard(&["check", &fixture("toml-syntax"), "--allow", "toml-syntax"]);
+    assert_eq!(locked.status.code(), Some(2));
+    assert!(text(&locked.stderr).contains("SY001 `toml-syntax` cannot be set to `off`"));
+
+    let raised = switchyard(&["check", &fixture("toml-syntax"), "--deny", "SY001"]);
+    assert_eq!(raised.status.code(), Some(1));
+}

@@ -234,7 +234,7 @@ fn expected_fields(schema: &Value, schema_path: &str, unknown: &str) -> String {
 }
 
 /// Levenshtein distance, counting an adjacent swap as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];

@@ -54,6 +54,7 @@ pub mod sunset_without_deprecation;
 pub mod target_is_current_upstream;
 pub mod toml_syntax;
 pub mod unknown_field;
+pub mod unknown_rule;
 pub mod unknown_staging_environment;
 pub mod unknown_upstream;
 pub mod unreadable_file;
@@ -109,6 +110,7 @@ pub static RULES: &[&Rule] = &[
     &openapi_structure::RULE,
     &openapi_bad_ref::RULE,
     &orphan_manifest::RULE,
+    &unknown_rule::RULE,
     &bad_environment_name::RULE,
     &environment_folder_mismatch::RULE,
     &staged_in_outside_prod::RULE,

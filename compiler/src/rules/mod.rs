@@ -12,6 +12,7 @@ use crate::model::Model;
 
 pub mod ahead_of_staging;
 pub mod bad_base_path;
+pub mod bad_endpoint;
 pub mod bad_environment_name;
 pub mod bad_info_version;
 pub mod bad_version_key;
@@ -122,6 +123,7 @@ pub static RULES: &[&Rule] = &[
     &unknown_upstream::RULE,
     &target_is_current_upstream::RULE,
     &shared_endpoint::RULE,
+    &bad_endpoint::RULE,
     &bad_version_key::RULE,
     &bad_info_version::RULE,
     &bad_base_path::RULE,
@@ -163,6 +165,7 @@ pub static CHECKS: &[&Check] = &[
     &unknown_upstream::CHECK,
     &target_is_current_upstream::CHECK,
     &shared_endpoint::CHECK,
+    &bad_endpoint::CHECK,
     &bad_version_key::CHECK,
     &bad_info_version::CHECK,
     &bad_base_path::CHECK,

@@ -1,5 +1,5 @@
 //! Wiring: load the bundle, bind the listeners, then run the proxy server, the admin
-//! server and the reloader until shutdown. Every task spawned here is awaited here.
+//! server, the reloader and the access log writer until shutdown. Every task spawned here is awaited here.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::access_log::AccessLog;
 use crate::cli::Args;
 use crate::forward::Forwarder;
 use crate::headers::TrustedProxies;
@@ -97,6 +98,7 @@ impl Ready {
             header_read_timeout: args.header_read_timeout,
             drain_timeout: args.drain_timeout,
         };
+        let (log, log_writer) = AccessLog::new(args.access_log.clone());
         let forwarder = Arc::new(Forwarder {
             state: Arc::clone(&self.state),
             client: UpstreamClient::new(UpstreamSettings {
@@ -105,6 +107,7 @@ impl Ready {
                 idle_timeout: args.upstream_idle_timeout,
             }),
             trusted: TrustedProxies::new(args.trusted_proxies.clone()),
+            log,
         });
         // The admin server outlives the drain, so `/readyz` answers 503 while draining.
         let (admin_stop, admin_shutdown) = watch::channel(false);
@@ -120,6 +123,13 @@ impl Ready {
             )
             .await;
             admin_stop.send_replace(true);
+        };
+        // The access log writer drains once the proxy server has finished its requests.
+        let log_stop = admin_shutdown.clone();
+        let access_log = async move {
+            if let Some(writer) = log_writer {
+                writer.run(log_stop).await;
+            }
         };
         let admin_state = Arc::clone(&self.state);
         let admin = async {
@@ -153,7 +163,7 @@ impl Ready {
             state.start_draining();
             tracing::info!("shutting down: draining in-flight requests");
         };
-        tokio::join!(proxy, admin, reloader, mark_draining);
+        tokio::join!(proxy, admin, reloader, mark_draining, access_log);
     }
 }
 

@@ -7,6 +7,8 @@ use std::time::Duration;
 use clap::Parser;
 use ipnet::IpNet;
 
+use crate::access_log::Destination;
+
 /// Serve a Switchyard routing bundle and hot-reload it when the file changes.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "switchyard-proxy", version)]
@@ -47,6 +49,9 @@ pub struct Args {
     /// Quiet period after a change in the bundle's directory before it is read.
     #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration)]
     pub reload_debounce: Duration,
+    /// Where JSON access log lines go: `-` (stdout), `off`, or a file (appended).
+    #[arg(long, value_name = "FILE|-|off", default_value = "-", value_parser = Destination::parse)]
+    pub access_log: Destination,
     /// Interval of the backstop poll of the bundle file.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub reload_poll: Duration,

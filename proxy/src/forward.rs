@@ -5,23 +5,44 @@
 use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use http::header::{HOST, HeaderValue, LINK};
 use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::Either;
-use hyper::body::Incoming;
+use hyper::body::{Body, Incoming};
 
+use crate::access_log::{AccessLog, Entry, api_key_id, new_request_id, usable_request_id};
 use crate::headers::{
-    DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, set_forwarded, strip_hop_by_hop,
-    tag_request,
+    DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
+    set_forwarded, strip_hop_by_hop, tag_request,
 };
 use crate::respond::{self, ProxyBody};
 use crate::split::Side;
 use crate::state::State;
 use crate::table::{ApiRoute, Decision, Forward, Route};
 use crate::upstream::{ForwardError, UpstreamClient};
+
+/// What a request was routed to, for its access log line.
+#[derive(Default)]
+struct Served<'a> {
+    route: Option<(&'a Route, Side)>,
+    upstream: Option<&'a str>,
+    endpoint: Option<Authority>,
+}
+
+/// The client's `x-request-id` when usable, else a fresh one.
+fn request_id(headers: &http::HeaderMap) -> HeaderValue {
+    headers
+        .get(&X_REQUEST_ID)
+        .filter(|value| usable_request_id(value))
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::try_from(new_request_id())
+                .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+        })
+}
 
 /// Everything the request path needs, shared by all connections.
 #[derive(Debug)]
@@ -32,21 +53,37 @@ pub struct Forwarder {
     pub client: UpstreamClient,
     /// Whose forwarding chains are believed.
     pub trusted: TrustedProxies,
+    /// Where access log lines go.
+    pub log: AccessLog,
 }
 
 impl Forwarder {
     /// Handles one client request from `peer`.
     pub async fn handle(
         &self,
-        request: Request<Incoming>,
+        mut request: Request<Incoming>,
         peer: SocketAddr,
     ) -> Response<ProxyBody> {
         let started = Instant::now();
+        let arrived = SystemTime::now();
         let table = self.state.table();
         let metrics = self.state.metrics();
         let uri = request.uri().clone();
+        let method = request.method().clone();
+        let request_id = request_id(request.headers());
+        request
+            .headers_mut()
+            .insert(X_REQUEST_ID.clone(), request_id.clone());
+        let client = self.log.enabled().then(|| {
+            let headers = request.headers();
+            (
+                client_address(headers, peer.ip(), &self.trusted),
+                api_key_id(headers),
+            )
+        });
         let decision = table.route(request.method(), uri.path(), request.headers());
-        match decision {
+        let mut served = Served::default();
+        let mut response = match decision {
             Decision::BadPath(error) => {
                 tracing::debug!(path = uri.path(), reason = error.reason(), "bad path");
                 metrics.reject("bad_path");
@@ -78,18 +115,53 @@ impl Forwarder {
                 add_version_headers(response.headers_mut(), route.api());
                 let side = route.api().metrics.side(Side::Current);
                 side.observe(StatusCode::GONE, started.elapsed());
+                served.route = Some((route, Side::Current));
                 response
             }
             Decision::Forward(forward) => {
-                let api_metrics = &forward.route.api().metrics;
+                let route = forward.route;
                 let side = forward.side;
-                let response = self.forward(request, &uri, forward, peer).await;
-                api_metrics
+                served.route = Some((route, side));
+                served.upstream = Some(forward.upstream.name());
+                let (response, endpoint) = self.forward(request, &uri, forward, peer).await;
+                served.endpoint = Some(endpoint);
+                route
+                    .api()
+                    .metrics
                     .side(side)
                     .observe(response.status(), started.elapsed());
                 response
             }
+        };
+        let elapsed = started.elapsed();
+        if let Some((client, api_key_id)) = &client {
+            let api = served.route.map(|(route, _)| route.api());
+            let entry = Entry {
+                time: arrived,
+                method: method.as_str(),
+                route: served.route.map(|(route, _)| route.template()),
+                path: uri.path(),
+                status: response.status().as_u16(),
+                duration_ms: elapsed.as_secs_f64() * 1000.0,
+                bytes: Body::size_hint(response.body()).exact(),
+                environment: table.environment(),
+                service: api.map(|api| api.service.as_str()),
+                version: api.map(|api| api.version.as_str()),
+                major: api.map(|api| api.major),
+                release: served.route.map(|(_, side)| side.as_str()),
+                upstream: served.upstream,
+                endpoint: served.endpoint.as_ref().map(Authority::as_str),
+                generation: table.generation(),
+                request_id: request_id.to_str().unwrap_or_default(),
+                client: *client,
+                api_key_id: api_key_id.as_deref(),
+            };
+            self.log.record(&entry, metrics);
         }
+        response
+            .headers_mut()
+            .insert(X_REQUEST_ID.clone(), request_id);
+        response
     }
 
     /// Sends a routed request to an endpoint of its upstream; ejects an endpoint that
@@ -100,7 +172,7 @@ impl Forwarder {
         uri: &Uri,
         forward: Forward<'_>,
         peer: SocketAddr,
-    ) -> Response<ProxyBody> {
+    ) -> (Response<ProxyBody>, Authority) {
         let Forward {
             route,
             side,
@@ -108,13 +180,16 @@ impl Forwarder {
             path,
         } = forward;
         let endpoint = upstream.pick();
+        let authority = endpoint.authority.clone();
         let target = match upstream_uri(endpoint.authority, path, uri) {
             Ok(target) => target,
             Err(error) => {
-                return respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string());
+                let response =
+                    respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string());
+                return (response, authority);
             }
         };
-        match self.exchange(request, target, route, side, peer).await {
+        let response = match self.exchange(request, target, route, side, peer).await {
             Ok(response) => response,
             Err(error) => {
                 if let ForwardError::Connect(_) = error {
@@ -125,7 +200,8 @@ impl Forwarder {
                     .upstream_error(upstream.name(), error.kind());
                 failure(error, route, side)
             }
-        }
+        };
+        (response, authority)
     }
 
     /// Rewrites the request for `target`, sends it, and rewrites the response.

@@ -24,6 +24,8 @@ pub static DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 /// `sunset` (RFC 8594).
 pub static SUNSET: HeaderName = HeaderName::from_static("sunset");
 
+/// `x-request-id`: kept from the client when usable, else generated; forwarded and returned.
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
@@ -110,6 +112,31 @@ pub fn set_forwarded(headers: &mut HeaderMap, peer: IpAddr, trusted: &TrustedPro
     if !keep_chain || !headers.contains_key(&X_FORWARDED_PROTO) {
         headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
     }
+}
+
+/// The client a request comes from, as [`set_forwarded`] believes it: walking the
+/// `x-forwarded-for` chain from the right while the hop is a trusted proxy, the first
+/// untrusted (or unreadable) hop's address; `peer` when it is not trusted.
+pub fn client_address(headers: &HeaderMap, peer: IpAddr, trusted: &TrustedProxies) -> IpAddr {
+    let mut client = peer.to_canonical();
+    if !trusted.contains(client) {
+        return client;
+    }
+    let hops = headers
+        .get_all(&X_FORWARDED_FOR)
+        .iter()
+        .rev()
+        .flat_map(|value| value.to_str().unwrap_or("").rsplit(','));
+    for hop in hops {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(address) => client = address.to_canonical(),
+            Err(_) => return client,
+        }
+        if !trusted.contains(client) {
+            break;
+        }
+    }
+    client
 }
 
 /// All values of a header joined by `, `, if it is present and readable.
@@ -220,6 +247,14 @@ mod tests {
             ["for=6.6.6.6, for=10.0.0.5;proto=http"]
         );
         assert_eq!(values(&headers, "x-forwarded-proto"), ["https"]);
+        assert_eq!(
+            client_address(&headers, peer, &trusted),
+            "7.7.7.7".parse::<IpAddr>().expect("an address")
+        );
+        assert_eq!(
+            client_address(&headers, peer, &TrustedProxies::default()),
+            peer
+        );
     }
 
     #[test]

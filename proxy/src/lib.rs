@@ -8,9 +8,10 @@
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
 //! [`upstream`] (pooled client), [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
-//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`cli`] (flags) and [`app`]
+//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path), [`cli`] (flags) and [`app`]
 //! (wiring).
 
+pub mod access_log;
 pub mod admin;
 pub mod app;
 pub mod balance;

@@ -93,6 +93,7 @@ pub struct Metrics {
     generation: Family<GenerationLabels, Gauge>,
     reloads: Family<ResultLabels, Counter>,
     last_reload: Gauge<f64, AtomicU64>,
+    access_log_dropped: Counter,
 }
 
 /// The handles of one side of one API version.
@@ -160,6 +161,7 @@ impl Metrics {
             generation: Family::default(),
             reloads: Family::default(),
             last_reload: Gauge::default(),
+            access_log_dropped: Counter::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -201,6 +203,11 @@ impl Metrics {
             "bundle_last_reload_timestamp_seconds",
             "When the serving bundle was swapped in (Unix time)",
             metrics.last_reload.clone(),
+        );
+        registry.register(
+            "access_log_dropped",
+            "Access log lines dropped because the writer was behind",
+            metrics.access_log_dropped.clone(),
         );
         for result in ["ok", "rejected"] {
             // Both series exist from the start, so a dashboard's rate() has a baseline.
@@ -295,6 +302,11 @@ impl Metrics {
     /// Counts a reload: `ok` or `rejected`.
     pub fn reloaded(&self, result: &'static str) {
         self.reloads.get_or_create(&ResultLabels { result }).inc();
+    }
+
+    /// Counts an access log line dropped because the writer was behind.
+    pub fn access_log_dropped(&self) {
+        self.access_log_dropped.inc();
     }
 
     /// The Prometheus text exposition of every metric.

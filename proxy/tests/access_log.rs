@@ -1,0 +1,141 @@
+//! End-to-end access logs: `--access-log FILE` gets one JSON line per request with the
+//! route, version, side, upstream, generation, request id and client, and the request id
+//! is forwarded upstream and returned; a request in flight at SIGTERM is still logged.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use http::StatusCode;
+use serde_json::Value;
+use switchyard_e2e::shop::Shop;
+
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_switchyard-proxy"))
+}
+
+/// The log's lines once it holds at least `count` (panics after 10 s).
+async fn lines(path: &Path, count: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+            .collect();
+        if lines.len() >= count {
+            return lines;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {count} lines after 10 s: {text}",
+            lines.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_request_gets_a_json_line_with_its_version_and_client() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let log = directory.path().join("access.log");
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let client = shop.client();
+
+    let keyed = client
+        .get(
+            "/v2/products/42",
+            &[("x-request-id", "client-id-1"), ("x-api-key", "secret-key")],
+        )
+        .await;
+    assert_eq!(keyed.status, StatusCode::OK);
+    assert_eq!(keyed.header("x-request-id"), Some("client-id-1"));
+    assert_eq!(keyed.json()["headers"]["x-request-id"][0], "client-id-1");
+    let keyed_body_length = keyed.body.len();
+    let fresh = client.get("/v2/products", &[("x-request-id", "a b")]).await;
+    let fresh_id = fresh.header("x-request-id").expect("a generated id");
+    assert_eq!(fresh_id.len(), 32);
+    assert_eq!(fresh.json()["headers"]["x-request-id"][0], fresh_id);
+    assert_eq!(
+        client.get("/nowhere", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(client.get("/v1/orders", &[]).await.status, StatusCode::GONE);
+
+    let entries = lines(&log, 4).await;
+    assert_eq!(entries.len(), 4, "{entries:#?}");
+    let keyed = &entries[0];
+    let generation = shop.proxy.readyz().await["generation"].clone();
+    assert_eq!(keyed["method"], "GET");
+    assert_eq!(keyed["route"], "/v2/products/{id}");
+    assert_eq!(keyed["path"], "/v2/products/42");
+    assert_eq!(keyed["status"], 200);
+    assert_eq!(keyed["environment"], "shop-staging");
+    assert_eq!(keyed["service"], "products");
+    assert_eq!(keyed["version"], "2.1");
+    assert_eq!(keyed["major"], 2);
+    assert_eq!(keyed["generation"], generation);
+    assert_eq!(keyed["request_id"], "client-id-1");
+    assert_eq!(keyed["client"], "127.0.0.1");
+    let side_and_upstream = (keyed["release"].as_str(), keyed["upstream"].as_str());
+    let expected_endpoint = match side_and_upstream {
+        (Some("current"), Some("mall")) => shop.mall.address(),
+        (Some("target"), Some("mall-next")) => shop.mall_next.address(),
+        other => panic!("side and upstream disagree: {other:?}"),
+    };
+    assert_eq!(keyed["endpoint"], expected_endpoint.to_string());
+    let key_id = keyed["api_key_id"].as_str().expect("a key id");
+    assert_eq!(key_id.len(), 8);
+    assert!(!entries.iter().any(|e| e.to_string().contains("secret-key")));
+    assert!(keyed["duration_ms"].as_f64().expect("a number") > 0.0);
+    assert_eq!(
+        keyed["bytes"].as_u64(),
+        u64::try_from(keyed_body_length).ok()
+    );
+    let time = keyed["time"].as_str().expect("a time");
+    assert!(time.ends_with('Z') && time.len() == 24, "{time}");
+
+    assert_eq!(entries[1]["request_id"], fresh_id);
+    assert_eq!(entries[1]["api_key_id"], Value::Null);
+    let missing = &entries[2];
+    assert_eq!(missing["status"], 404);
+    assert_eq!(missing["route"], Value::Null);
+    assert_eq!(missing["service"], Value::Null);
+    assert!(missing["bytes"].as_u64().is_some_and(|bytes| bytes > 0));
+    let gone = &entries[3];
+    assert_eq!(gone["status"], 410);
+    assert_eq!(gone["service"], "orders");
+    assert_eq!(gone["release"], "current");
+    assert_eq!(gone["upstream"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_at_sigterm_is_logged_before_exit() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let log = directory.path().join("access.log");
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let client = shop.client();
+    let slow = tokio::spawn(async move {
+        client
+            .get("/v2/products", &[("x-echo-delay-ms", "300")])
+            .await
+            .status
+    });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while shop.mall.requests() + shop.mall_next.requests() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the request never reached an upstream"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let proxy = shop.proxy;
+    proxy.send_sigterm();
+    assert_eq!(slow.await.expect("the request task"), StatusCode::OK);
+    let exited = proxy.wait_for_exit();
+    assert!(exited.status.success(), "{}", exited.logs);
+    let entries = lines(&log, 1).await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["status"], 200);
+}

@@ -10,6 +10,7 @@ use crate::diagnostic::{At, Diagnostic, Diagnostics, Severity};
 use crate::manifest::schema::SchemaKind;
 use crate::manifest::{self, EnvironmentDecl, ServiceDecl, VersionDecl};
 use crate::model::Model;
+use crate::plan::pairs::served_pairs;
 use crate::rules::{self, Context};
 use crate::settings::Overrides;
 use crate::source::{FileSet, SourceEntry, Unavailable, parent, resolve};
@@ -55,9 +56,14 @@ pub fn compile_with(files: &FileSet, base: Option<&FileSet>, overrides: &Overrid
     let mut schema_out = Diagnostics::new(files);
     let model = build_model(files, &mut out, &mut schema_out);
     let base = base.map(read_model);
+    let served_pairs = base
+        .as_ref()
+        .map(|base| served_pairs(base, &model))
+        .unwrap_or_default();
     let context = Context {
         model: &model,
         base: base.as_ref(),
+        served_pairs: &served_pairs,
     };
     for check in rules::CHECKS {
         (check.run)(&context, &mut out);

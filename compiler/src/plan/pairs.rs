@@ -133,10 +133,22 @@ pub fn contract_changes(base: &Side<'_>, head: &Side<'_>) -> Option<Vec<Change>>
     Some(switchyard_contract::diff(&old.contract, &new.contract))
 }
 
+/// A served version on both sides with its contract changes, diffed once for every
+/// history rule that reads it.
+#[derive(Debug, Clone)]
+pub struct ServedPair<'m> {
+    /// In the base revision.
+    pub old: Side<'m>,
+    /// In the head.
+    pub new: Side<'m>,
+    /// The contract changes from `old` to `new` (both documents were read).
+    pub changes: Vec<Change>,
+}
+
 /// Served versions (not drafts) present on both sides with both documents read, once
-/// per service, key and pair of documents: what the bump rules compare (an OpenAPI file
-/// shared by several environments is reported once).
-pub fn served_pairs<'m>(base: &'m Model, head: &'m Model) -> Vec<(Side<'m>, Side<'m>)> {
+/// per service, key and pair of documents, each with its contract diff: what the bump
+/// rules compare (an OpenAPI file shared by several environments is reported once).
+pub fn served_pairs<'m>(base: &'m Model, head: &'m Model) -> Vec<ServedPair<'m>> {
     let mut seen = BTreeSet::new();
     version_pairs(base, head)
         .into_iter()
@@ -150,6 +162,10 @@ pub fn served_pairs<'m>(base: &'m Model, head: &'m Model) -> Vec<(Side<'m>, Side
                 old.document_path(),
                 new.document_path(),
             ))
+        })
+        .filter_map(|(old, new)| {
+            let changes = contract_changes(&old, &new)?;
+            Some(ServedPair { old, new, changes })
         })
         .collect()
 }

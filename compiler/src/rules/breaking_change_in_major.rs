@@ -4,7 +4,7 @@
 use switchyard_contract::ChangeClass;
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::plan::pairs::{change_note, served_pairs};
+use crate::plan::pairs::{ServedPair, change_note};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -31,13 +31,7 @@ Example:
 pub static CHECK: Check = Check { rule: &RULE, run };
 
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
-    let Some(base) = cx.base else {
-        return;
-    };
-    for (old, new) in served_pairs(base, cx.model) {
-        let Some(changes) = crate::plan::pairs::contract_changes(&old, &new) else {
-            continue;
-        };
+    for ServedPair { old, new, changes } in cx.served_pairs {
         let breaking: Vec<_> = changes
             .iter()
             .filter(|change| change.class == ChangeClass::Breaking)
@@ -70,7 +64,7 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             )
             .label("a breaking change needs a new major");
         for change in breaking {
-            diagnostic.note(change_note(change, &old, &new));
+            diagnostic.note(change_note(change, old, new));
         }
         diagnostic.help(format!(
             "keep {key} as it is in the base; copy the new contract to a new file with `info.version` {next}.0 and base path `/v{next}`, declare it as `[versions.v{next}]` and serve both"

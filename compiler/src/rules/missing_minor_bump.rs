@@ -2,7 +2,7 @@
 //! raise its minor (needs `--base`).
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::plan::pairs::{Bump, Required, change_note, contract_changes, served_pairs};
+use crate::plan::pairs::{Bump, Required, ServedPair, change_note};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -26,18 +26,12 @@ Example:
 pub static CHECK: Check = Check { rule: &RULE, run };
 
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
-    let Some(base) = cx.base else {
-        return;
-    };
-    for (old, new) in served_pairs(base, cx.model) {
+    for ServedPair { old, new, changes } in cx.served_pairs {
         let (Some(from), Some(to)) = (old.number(), new.number()) else {
             continue;
         };
-        let Some(changes) = contract_changes(&old, &new) else {
-            continue;
-        };
         let bump = Bump::between(from, to);
-        if Required::of(&changes) != Required::Minor || !matches!(bump, Bump::None | Bump::Patch) {
+        if Required::of(changes) != Required::Minor || !matches!(bump, Bump::None | Bump::Patch) {
             continue;
         }
         let at = new.info_version_at(out);
@@ -54,8 +48,8 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
                 ),
             )
             .label("raise the minor version");
-        for change in &changes {
-            diagnostic.note(change_note(change, &old, &new));
+        for change in changes {
+            diagnostic.note(change_note(change, old, new));
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::diagnostic::{Diagnostics, Severity};
 use crate::model::Model;
+use crate::plan::pairs::ServedPair;
 
 pub mod ahead_of_staging;
 pub mod bad_base_path;
@@ -85,6 +86,9 @@ pub struct Context<'a> {
     pub model: &'a Model,
     /// The base revision (`--base`), when given: the history rules compare with it.
     pub base: Option<&'a Model>,
+    /// The versions served on both sides with their contract diffs (empty without a
+    /// base), computed once for the history rules.
+    pub served_pairs: &'a [ServedPair<'a>],
 }
 
 /// A rule that runs over the model.

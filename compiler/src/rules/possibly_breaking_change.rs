@@ -4,7 +4,7 @@
 use switchyard_contract::ChangeClass;
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::plan::pairs::{change_note, contract_changes, served_pairs};
+use crate::plan::pairs::{ServedPair, change_note};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -26,13 +26,7 @@ Example:
 pub static CHECK: Check = Check { rule: &RULE, run };
 
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
-    let Some(base) = cx.base else {
-        return;
-    };
-    for (old, new) in served_pairs(base, cx.model) {
-        let Some(changes) = contract_changes(&old, &new) else {
-            continue;
-        };
+    for ServedPair { old, new, changes } in cx.served_pairs {
         let warnings: Vec<_> = changes
             .iter()
             .filter(|change| change.class == ChangeClass::Warning)
@@ -55,7 +49,7 @@ fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
             )
             .label("check the clients of this version");
         for change in warnings {
-            diagnostic.note(change_note(change, &old, &new));
+            diagnostic.note(change_note(change, old, new));
         }
         diagnostic.help("if clients can fail on these, treat them as breaking: serve the change under a new major");
     }

@@ -2,7 +2,7 @@
 //! revision (needs `--base`).
 
 use crate::diagnostic::{Diagnostics, Severity};
-use crate::plan::pairs::{Bump, served_pairs};
+use crate::plan::pairs::{Bump, ServedPair};
 use crate::rules::{Check, Context, Rule};
 
 /// The rule.
@@ -25,10 +25,7 @@ Example:
 pub static CHECK: Check = Check { rule: &RULE, run };
 
 fn run(cx: &Context<'_>, out: &mut Diagnostics<'_>) {
-    let Some(base) = cx.base else {
-        return;
-    };
-    for (old, new) in served_pairs(base, cx.model) {
+    for ServedPair { old, new, .. } in cx.served_pairs {
         let (Some(from), Some(to)) = (old.number(), new.number()) else {
             continue;
         };

@@ -57,20 +57,8 @@ async fn admin_endpoints_report_health_and_the_serving_generation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_reports_draining_finishes_requests_in_flight_and_exits_0() {
     let shop = Shop::start(binary(), &[]).await;
-    let client = shop.client();
-    let slow = tokio::spawn(async move {
-        client
-            .get("/v2/orders", &[("x-echo-delay-ms", "500")])
-            .await
-    });
+    let slow = shop.request_in_flight("500").await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while shop.mall.requests() == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the slow request never reached the upstream"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
     let admin = TestClient::http1(shop.proxy.admin());
     assert_eq!(admin.get("/readyz", &[]).await.status, StatusCode::OK);
     shop.proxy.send_sigterm();

@@ -120,20 +120,7 @@ async fn bad_files_are_rejected_and_the_last_good_bundle_keeps_serving() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_in_flight_finish_on_the_table_they_started_with() {
     let shop = Shop::start(binary(), &[]).await;
-    let client = shop.client();
-    let slow = tokio::spawn(async move {
-        client
-            .get("/v2/orders", &[("x-echo-delay-ms", "300")])
-            .await
-    });
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while shop.mall.requests() == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the slow request never reached the upstream"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let slow = shop.request_in_flight("300").await;
     let without_orders = shop.bundle_with(|b| {
         b.apis.retain(|api| api.service != "orders");
     });

@@ -8,13 +8,15 @@
 //! retired, successor `/v2`) and `orders` v2 (`2.0`).
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use switchyard_schemas::bundle::{Bundle, ServedStatus};
 use switchyard_schemas::manifest::CalendarDate;
 use tempfile::TempDir;
+use tokio::task::JoinHandle;
 
 use crate::bundles::{api, bundle, canary, match_rule, sticky, upstream};
-use crate::client::TestClient;
+use crate::client::{TestClient, TestResponse};
 use crate::files::write_by_rename;
 use crate::proxy::ProxyProcess;
 use crate::upstream::Echo;
@@ -76,6 +78,27 @@ impl Shop {
     /// An HTTP/1.1 client for the proxy.
     pub fn client(&self) -> TestClient {
         self.proxy.client()
+    }
+
+    /// Sends `GET /v2/orders`, which `mall` answers after `delay_ms`, and returns once the
+    /// request has reached the upstream (so it is in flight), with the task to await.
+    pub async fn request_in_flight(&self, delay_ms: &str) -> JoinHandle<TestResponse> {
+        let client = self.client();
+        let delay = delay_ms.to_owned();
+        let slow = tokio::spawn(async move {
+            client
+                .get("/v2/orders", &[("x-echo-delay-ms", delay.as_str())])
+                .await
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.mall.requests() == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the slow request never reached the upstream"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        slow
     }
 }
 

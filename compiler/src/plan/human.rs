@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::plan::{EnvironmentPlan, Plan, PlannedChange, Presence, VersionPlan};
+use crate::plan::{EnvironmentPlan, Plan, PlannedChange, VersionPlan};
 
 /// The plan as text; one line when nothing changes.
 pub fn render(plan: &Plan) -> String {
@@ -20,11 +20,7 @@ pub fn render(plan: &Plan) -> String {
 }
 
 fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
-    let presence = match environment.presence {
-        Presence::Added => " (new environment)",
-        Presence::Removed => " (environment removed)",
-        Presence::Kept => "",
-    };
+    let presence = environment.presence.suffix();
     let _ = writeln!(text, "{}{presence}", environment.name);
     if let Some(note) = environment.incomplete_note() {
         let _ = writeln!(text, "  warning: {note}");

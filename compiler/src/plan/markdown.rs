@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::human::location;
-use crate::plan::{EnvironmentPlan, Plan, Presence, VersionPlan};
+use crate::plan::{EnvironmentPlan, Plan, VersionPlan};
 
 /// The plan as GitHub-flavoured Markdown.
 pub fn render(plan: &Plan) -> String {
@@ -23,11 +23,7 @@ pub fn render(plan: &Plan) -> String {
 }
 
 fn render_environment(environment: &EnvironmentPlan, text: &mut String) {
-    let presence = match environment.presence {
-        Presence::Added => " (new environment)",
-        Presence::Removed => " (environment removed)",
-        Presence::Kept => "",
-    };
+    let presence = environment.presence.suffix();
     let _ = writeln!(text, "### `{}`{presence}\n", environment.name);
     if let Some(note) = environment.incomplete_note() {
         let _ = writeln!(text, "> **Warning:** {note}\n");

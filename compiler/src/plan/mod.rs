@@ -41,6 +41,17 @@ pub enum Presence {
     Kept,
 }
 
+impl Presence {
+    /// What follows an environment's name in a rendered plan: ` (new environment)` etc.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Presence::Added => " (new environment)",
+            Presence::Removed => " (environment removed)",
+            Presence::Kept => "",
+        }
+    }
+}
+
 /// The changes of one environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnvironmentPlan {

@@ -5,7 +5,6 @@
 use bytes::Bytes;
 use http::HeaderValue;
 use switchyard_schemas::bundle::{ApiVersion, ServedStatus};
-use switchyard_schemas::manifest::CalendarDate;
 
 /// `Deprecation` value: the bundle carries no deprecation date, so the version is
 /// announced as deprecated since an unspecified past moment (the epoch).
@@ -44,7 +43,7 @@ impl Lifecycle {
                 deprecation: Some(HeaderValue::from_static(DEPRECATED_SINCE)),
                 sunset: api
                     .sunset
-                    .map(|date| header_value(http_date(date)))
+                    .map(|date| header_value(date.http_date_end_of_day()))
                     .transpose()?,
                 link,
                 gone_body: None,
@@ -83,42 +82,4 @@ fn gone_body(api: &ApiVersion) -> Bytes {
         "successor": api.successor,
     });
     Bytes::from(body.to_string())
-}
-
-/// The IMF-fixdate of the last second of a day, e.g. `Wed, 30 Jun 2027 23:59:59 GMT`:
-/// a version sunset on a date is served through that whole day.
-pub fn http_date(date: CalendarDate) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let weekday = DAYS[usize::try_from(date.days_since_epoch().rem_euclid(7)).unwrap_or(0)];
-    let month = MONTHS[usize::from(date.month.clamp(1, 12) - 1)];
-    format!(
-        "{weekday}, {:02} {month} {:04} 23:59:59 GMT",
-        date.day, date.year
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_dates_name_the_right_weekday() {
-        let date = |y, m, d| CalendarDate::new(y, m, d).expect("valid date");
-        assert_eq!(http_date(date(1970, 1, 1)), "Thu, 01 Jan 1970 23:59:59 GMT");
-        assert_eq!(
-            http_date(date(2027, 6, 30)),
-            "Wed, 30 Jun 2027 23:59:59 GMT"
-        );
-        assert_eq!(
-            http_date(date(2024, 2, 29)),
-            "Thu, 29 Feb 2024 23:59:59 GMT"
-        );
-        assert_eq!(
-            http_date(date(1969, 12, 31)),
-            "Wed, 31 Dec 1969 23:59:59 GMT"
-        );
-    }
 }

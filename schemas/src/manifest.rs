@@ -466,6 +466,10 @@ mod tests {
             Some("Thu, 01 Jan 1970 23:59:59 GMT")
         );
         assert_eq!(
+            http(2024, 2, 29).as_deref(),
+            Some("Thu, 29 Feb 2024 23:59:59 GMT")
+        );
+        assert_eq!(
             http(1969, 12, 31).as_deref(),
             Some("Wed, 31 Dec 1969 23:59:59 GMT")
         );

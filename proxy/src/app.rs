@@ -1,5 +1,7 @@
-//! Wiring: load the bundle, bind the listeners, then run the proxy server, the admin
-//! server, the reloader and the access log writer until shutdown. Every task spawned here is awaited here.
+//! Wiring: load the bundle, bind the listeners, start the worker runtimes, then run the
+//! proxy server (on the workers), the admin server, the reloader and the access log
+//! writer (on the caller's runtime) until shutdown. Every task and thread started here
+//! is awaited here.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use crate::forward::Forwarder;
 use crate::headers::TrustedProxies;
 use crate::metrics::Metrics;
 use crate::reload::{self, LoadError, ReloadSettings};
-use crate::server::{self, Limits};
+use crate::server::{self, Limits, Workers};
 use crate::state::State;
 use crate::upstream::{UpstreamClient, UpstreamSettings};
 
@@ -36,6 +38,14 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The worker runtimes cannot be built.
+    #[error("cannot start {count} worker runtimes: {source}")]
+    Workers {
+        /// How many were asked for.
+        count: usize,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 /// A proxy with its bundle loaded and its listeners bound, not yet serving.
@@ -44,7 +54,7 @@ pub struct Ready {
     args: Args,
     state: Arc<State>,
     seen: u64,
-    listener: TcpListener,
+    workers: Workers,
     admin: Option<TcpListener>,
 }
 
@@ -64,6 +74,15 @@ impl Ready {
             "bundle loaded"
         );
         let listener = bind(args.listen).await?;
+        let listener = listener.into_std().map_err(|source| StartError::Bind {
+            address: args.listen,
+            source,
+        })?;
+        let count = args.worker_count();
+        let workers = Workers::new(listener, count).map_err(|source| StartError::Workers {
+            count: count.get(),
+            source,
+        })?;
         let admin = match args.admin {
             Some(address) => Some(bind(address).await?),
             None => None,
@@ -71,7 +90,7 @@ impl Ready {
         Ok(Ready {
             state: Arc::new(State::new(table, metrics)),
             seen,
-            listener,
+            workers,
             admin,
             args,
         })
@@ -79,7 +98,7 @@ impl Ready {
 
     /// The bound API address.
     pub fn listen_address(&self) -> Option<SocketAddr> {
-        self.listener.local_addr().ok()
+        self.workers.local_address()
     }
 
     /// The bound admin address.
@@ -99,29 +118,32 @@ impl Ready {
             drain_timeout: args.drain_timeout,
         };
         let (log, log_writer) = AccessLog::new(args.access_log.clone());
-        let forwarder = Arc::new(Forwarder {
-            state: Arc::clone(&self.state),
-            client: UpstreamClient::new(UpstreamSettings {
-                connect_timeout: args.upstream_connect_timeout,
-                request_timeout: args.upstream_timeout,
-                idle_timeout: args.upstream_idle_timeout,
-            }),
-            trusted: TrustedProxies::new(args.trusted_proxies.clone()),
-            log,
-        });
+        let upstream = UpstreamSettings {
+            connect_timeout: args.upstream_connect_timeout,
+            request_timeout: args.upstream_timeout,
+            idle_timeout: args.upstream_idle_timeout,
+        };
+        let trusted = TrustedProxies::new(args.trusted_proxies.clone());
+        let serving_state = Arc::clone(&self.state);
+        // Called once on each worker thread: each worker has its own upstream pool.
+        let make_handler = move || {
+            let forwarder = Arc::new(Forwarder {
+                state: Arc::clone(&serving_state),
+                client: UpstreamClient::new(upstream),
+                trusted: trusted.clone(),
+                log: log.clone(),
+            });
+            move |request, peer| {
+                let forwarder = Arc::clone(&forwarder);
+                async move { forwarder.handle(request, peer).await }
+            }
+        };
         // The admin server outlives the drain, so `/readyz` answers 503 while draining.
         let (admin_stop, admin_shutdown) = watch::channel(false);
         let proxy = async {
-            server::serve(
-                self.listener,
-                limits,
-                move |request, peer| {
-                    let forwarder = Arc::clone(&forwarder);
-                    async move { forwarder.handle(request, peer).await }
-                },
-                shutdown.clone(),
-            )
-            .await;
+            self.workers
+                .serve(limits, make_handler, shutdown.clone())
+                .await;
             admin_stop.send_replace(true);
         };
         // The access log writer drains once the proxy server has finished its requests.

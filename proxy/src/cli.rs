@@ -1,6 +1,7 @@
 //! Command-line flags: parsing and validation only, no effects.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -55,6 +56,19 @@ pub struct Args {
     /// Interval of the backstop poll of the bundle file.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub reload_poll: Duration,
+    /// Threads serving the API listener, each with its own runtime and upstream pool
+    /// [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub workers: Option<NonZeroUsize>,
+}
+
+impl Args {
+    /// The number of worker threads: `--workers`, else one per CPU.
+    pub fn worker_count(&self) -> NonZeroUsize {
+        self.workers
+            .or_else(|| std::thread::available_parallelism().ok())
+            .unwrap_or(NonZeroUsize::MIN)
+    }
 }
 
 /// Parses `250ms`, `1s`, `2m` or `1h` (a whole number and a unit).

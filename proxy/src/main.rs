@@ -3,6 +3,10 @@
 //!
 //! Once bound it logs `listening on http://ADDR` and `admin on http://ADDR` (stderr),
 //! which is how scripts and tests started with `--listen 127.0.0.1:0` learn the ports.
+//!
+//! The main thread runs a single-threaded runtime for the control work (signals, the
+//! admin server, reloads, the access log writer); API traffic runs on the worker
+//! threads that `Ready::start` builds.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
@@ -49,10 +53,15 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         let (stop, shutdown) = watch::channel(false);
         let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
-        let serving = tokio::spawn(ready.run(shutdown));
+        let mut serving = tokio::spawn(ready.run(shutdown));
         tokio::select! {
             _ = terminate.recv() => {}
             _ = interrupt.recv() => {}
+            ended = &mut serving => {
+                ended.context("the proxy task failed")?;
+                tracing::error!("the proxy stopped serving without being asked to");
+                return Ok(ExitCode::FAILURE);
+            }
         }
         stop.send_replace(true);
         serving.await.context("the proxy task failed")?;

@@ -4,10 +4,17 @@
 //!
 //! The accept loop owns every connection task (a `JoinSet`) and awaits them when
 //! draining, up to a bound, after which the rest are aborted.
+//!
+//! The API listener is served by [`Workers`]: one thread per core, each with its own
+//! single-threaded runtime and its own handler (so its own upstream connection pool),
+//! all accepting from the same listening socket, the way nginx's worker processes do.
+//! A request and the upstream connection it uses then live on one thread: no task
+//! crosses threads on the request path, and no wake-up goes through a futex.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -17,7 +24,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::runtime::Runtime;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
 use crate::respond::ProxyBody;
@@ -33,6 +41,90 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// How long in-flight requests may take to finish when draining.
     pub drain_timeout: Duration,
+}
+
+/// The threads that serve the API listener, each with its own runtime and its own
+/// registration of the listening socket; built before serving so that a failure is a
+/// start-up error.
+#[derive(Debug)]
+pub struct Workers {
+    workers: Vec<Worker>,
+}
+
+#[derive(Debug)]
+struct Worker {
+    runtime: Runtime,
+    listener: TcpListener,
+}
+
+impl Workers {
+    /// Builds `count` single-threaded runtimes, each accepting from its own handle on
+    /// `listener`.
+    pub fn new(listener: std::net::TcpListener, count: NonZeroUsize) -> std::io::Result<Workers> {
+        listener.set_nonblocking(true)?;
+        let workers = (0..count.get())
+            .map(|_| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                let handle = listener.try_clone()?;
+                let listener = {
+                    let _entered = runtime.enter();
+                    TcpListener::from_std(handle)?
+                };
+                Ok(Worker { runtime, listener })
+            })
+            .collect::<std::io::Result<Vec<Worker>>>()?;
+        Ok(Workers { workers })
+    }
+
+    /// The address the workers accept on.
+    pub fn local_address(&self) -> Option<SocketAddr> {
+        self.workers
+            .first()
+            .and_then(|worker| worker.listener.local_addr().ok())
+    }
+
+    /// Serves on every worker thread with a handler made on that thread by
+    /// `make_handler`, until `shutdown` fires and every worker has drained. A worker
+    /// whose thread cannot be started is reported and left out.
+    pub async fn serve<M, H, F>(
+        self,
+        limits: Limits,
+        make_handler: M,
+        shutdown: watch::Receiver<bool>,
+    ) where
+        M: Fn() -> H + Clone + Send + 'static,
+        H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+        F: Future<Output = Response<ProxyBody>> + Send + 'static,
+    {
+        let mut finished = Vec::with_capacity(self.workers.len());
+        for (index, Worker { runtime, listener }) in self.workers.into_iter().enumerate() {
+            let (done, wait) = oneshot::channel::<()>();
+            let make_handler = make_handler.clone();
+            let shutdown = shutdown.clone();
+            let thread = std::thread::Builder::new()
+                .name(format!("switchyard-worker-{index}"))
+                .spawn(move || {
+                    // The handler is made inside the runtime, so it may start tasks of its own.
+                    runtime.block_on(async move {
+                        serve(listener, limits, make_handler(), shutdown).await;
+                    });
+                    // The receiver is gone only if the caller stopped waiting.
+                    let _ = done.send(());
+                });
+            match thread {
+                Ok(_) => finished.push(wait),
+                Err(error) => {
+                    tracing::error!(worker = index, %error, "cannot start a worker thread")
+                }
+            }
+        }
+        for wait in finished {
+            // An error means the worker thread ended without reporting: it is gone either way.
+            let _ = wait.await;
+        }
+    }
 }
 
 /// The HTTP/2 connection preface.

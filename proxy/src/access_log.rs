@@ -1,26 +1,35 @@
 //! JSON access logs: one line per request, written off the request path.
 //!
-//! The request path serializes a borrowed [`Entry`] straight into a byte buffer (no
-//! `serde_json::Value`) and hands it to a bounded channel with `try_send`: it never
-//! waits. A writer task owns the sink behind a buffer, flushes when the channel goes
-//! idle, and drains and flushes on shutdown. Lines that do not fit are dropped, counted
-//! in `switchyard_access_log_dropped_total`, and warned about at most every 10 seconds.
+//! The request path serializes a borrowed [`Entry`] straight into its worker's batch
+//! buffer (no `serde_json::Value`, no allocation per line). A worker hands a batch to a
+//! bounded channel with `try_send` once it holds 32 KiB, every 100 ms, and when the
+//! worker stops: a request never waits, and the writer is woken per batch, not per
+//! line. A writer task owns the sink behind a buffer, flushes when the channel goes
+//! idle, and drains and flushes on shutdown. Batches that do not fit are dropped, their
+//! lines counted in `switchyard_access_log_dropped_total` and warned about at most
+//! every 10 seconds.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
+use prometheus_client::metrics::counter::Counter;
 use serde::Serialize;
 use serde::ser::Serializer;
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, watch};
 
-use crate::metrics::Metrics;
+/// Bytes of lines a worker collects before handing them over as one batch.
+const BATCH_BYTES: usize = 32 * 1024;
 
-/// Lines waiting for the writer before new ones are dropped.
-const CAPACITY: usize = 8192;
+/// Batches waiting for the writer before new ones are dropped (about 8 MiB of lines).
+const CAPACITY: usize = 256;
+
+/// How often a worker hands over a partial batch, so that lines appear at low traffic.
+pub const HANDOVER_EVERY: Duration = Duration::from_millis(100);
 
 /// How long the channel must stay empty before buffered lines are flushed.
 const IDLE_FLUSH: Duration = Duration::from_millis(200);
@@ -93,15 +102,24 @@ pub struct Entry<'a> {
     pub api_key_id: Option<&'a str>,
 }
 
-/// The request path's handle: serializes lines and queues them without waiting.
-#[derive(Debug, Clone)]
-pub struct AccessLog {
-    sender: Option<mpsc::Sender<Vec<u8>>>,
-    dropped: std::sync::Arc<Dropped>,
+/// Serialized lines on their way to the writer.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    lines: u64,
 }
 
-#[derive(Debug, Default)]
+/// The shared side of the access log: the writer's channel and the dropped-line
+/// counter. Each worker records through its own [`WorkerLog`].
+#[derive(Debug, Clone)]
+pub struct AccessLog {
+    sender: Option<mpsc::Sender<Batch>>,
+    dropped: Arc<Dropped>,
+}
+
+#[derive(Debug)]
 struct Dropped {
+    metric: Counter,
     total: AtomicU64,
     last_warning: AtomicU64,
 }
@@ -109,61 +127,69 @@ struct Dropped {
 /// The writer's half: run it with [`Writer::run`] and await it.
 #[derive(Debug)]
 pub struct Writer {
-    receiver: mpsc::Receiver<Vec<u8>>,
+    receiver: mpsc::Receiver<Batch>,
     destination: Destination,
 }
 
 impl AccessLog {
-    /// A handle that writes nothing.
-    pub fn off() -> AccessLog {
-        AccessLog {
-            sender: None,
-            dropped: std::sync::Arc::default(),
-        }
+    /// Opens the channel to a writer for `destination` (none when it is `off`);
+    /// dropped lines are counted in `dropped`.
+    pub fn new(destination: Destination, dropped: Counter) -> (AccessLog, Option<Writer>) {
+        AccessLog::with_capacity(destination, dropped, CAPACITY)
     }
 
-    /// A handle and the writer that owns `destination` (none when it is `off`).
-    pub fn new(destination: Destination) -> (AccessLog, Option<Writer>) {
+    fn with_capacity(
+        destination: Destination,
+        dropped: Counter,
+        capacity: usize,
+    ) -> (AccessLog, Option<Writer>) {
+        let dropped = Arc::new(Dropped {
+            metric: dropped,
+            total: AtomicU64::new(0),
+            last_warning: AtomicU64::new(0),
+        });
         if destination == Destination::Off {
-            return (AccessLog::off(), None);
+            return (
+                AccessLog {
+                    sender: None,
+                    dropped,
+                },
+                None,
+            );
         }
-        let (sender, receiver) = mpsc::channel(CAPACITY);
+        let (sender, receiver) = mpsc::channel(capacity);
         let log = AccessLog {
             sender: Some(sender),
-            dropped: std::sync::Arc::default(),
+            dropped,
         };
-        (
-            log,
-            Some(Writer {
-                receiver,
-                destination,
-            }),
-        )
+        let writer = Writer {
+            receiver,
+            destination,
+        };
+        (log, Some(writer))
     }
 
-    /// Whether lines are written at all (callers skip building entries otherwise).
-    pub fn enabled(&self) -> bool {
-        self.sender.is_some()
+    /// A worker's own batch buffer, handing over through this log's channel.
+    pub fn worker(&self) -> WorkerLog {
+        WorkerLog {
+            log: self.clone(),
+            pending: Mutex::new(Batch::default()),
+        }
     }
 
-    /// Queues `entry`; drops it (counted) when the writer is behind.
-    pub fn record(&self, entry: &Entry<'_>, metrics: &Metrics) {
+    fn hand_over(&self, batch: Batch) {
         let Some(sender) = &self.sender else {
             return;
         };
-        let mut line = Vec::with_capacity(512);
-        if serde_json::to_writer(&mut line, entry).is_err() {
-            return;
-        }
-        line.push(b'\n');
-        if sender.try_send(line).is_err() {
-            metrics.access_log_dropped();
-            self.dropped_one();
+        let lines = batch.lines;
+        if lines > 0 && sender.try_send(batch).is_err() {
+            self.dropped_lines(lines);
         }
     }
 
-    fn dropped_one(&self) {
-        let total = self.dropped.total.fetch_add(1, Ordering::Relaxed) + 1;
+    fn dropped_lines(&self, lines: u64) {
+        self.dropped.metric.inc_by(lines);
+        let total = self.dropped.total.fetch_add(lines, Ordering::Relaxed) + lines;
         let now = unix_seconds(SystemTime::now());
         let last = self.dropped.last_warning.load(Ordering::Relaxed);
         if now >= last + WARN_EVERY_SECONDS
@@ -179,6 +205,90 @@ impl AccessLog {
             );
         }
     }
+}
+
+/// One worker's handle on the request path: lines collect in its batch (the lock is
+/// only ever taken by its own thread, so it is uncontended) and are handed over whole.
+/// Dropping it hands over what is left.
+#[derive(Debug)]
+pub struct WorkerLog {
+    log: AccessLog,
+    pending: Mutex<Batch>,
+}
+
+impl WorkerLog {
+    /// Whether lines are written at all.
+    pub fn enabled(&self) -> bool {
+        self.log.sender.is_some()
+    }
+
+    /// Adds `entry` to the batch; hands the batch over once it is full.
+    pub fn record(&self, entry: &Entry<'_>) {
+        if !self.enabled() {
+            return;
+        }
+        let full = {
+            let mut pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            let before = pending.bytes.len();
+            if serde_json::to_writer(&mut pending.bytes, entry).is_err() {
+                pending.bytes.truncate(before);
+                return;
+            }
+            pending.bytes.push(b'\n');
+            pending.lines += 1;
+            (pending.bytes.len() >= BATCH_BYTES).then(|| take(&mut pending))
+        };
+        if let Some(batch) = full {
+            self.log.hand_over(batch);
+        }
+    }
+
+    /// Hands over whatever the batch holds.
+    pub fn hand_over(&self) {
+        let batch = take(
+            &mut self
+                .pending
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner()),
+        );
+        self.log.hand_over(batch);
+    }
+
+    /// Hands over the batch every [`HANDOVER_EVERY`], for as long as the worker's runtime runs.
+    pub async fn hand_over_periodically(self: Arc<WorkerLog>) {
+        if !self.enabled() {
+            return;
+        }
+        let mut ticks = tokio::time::interval(HANDOVER_EVERY);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.hand_over();
+        }
+    }
+}
+
+impl Drop for WorkerLog {
+    fn drop(&mut self) {
+        self.hand_over();
+    }
+}
+
+/// The batch's content, leaving an empty batch with room for the next one.
+fn take(pending: &mut Batch) -> Batch {
+    if pending.lines == 0 {
+        return Batch::default();
+    }
+    std::mem::replace(
+        pending,
+        Batch {
+            bytes: Vec::with_capacity(BATCH_BYTES + 1024),
+            lines: 0,
+        },
+    )
 }
 
 impl Writer {
@@ -204,9 +314,9 @@ impl Writer {
         let mut dirty = false;
         loop {
             tokio::select! {
-                line = self.receiver.recv() => match line {
-                    Some(line) => {
-                        write(&mut sink, &line).await;
+                batch = self.receiver.recv() => match batch {
+                    Some(batch) => {
+                        write(&mut sink, &batch.bytes).await;
                         dirty = true;
                     }
                     None => break,
@@ -217,8 +327,8 @@ impl Writer {
                 }
                 () = crate::server::signalled(&mut shutdown) => {
                     self.receiver.close();
-                    while let Some(line) = self.receiver.recv().await {
-                        write(&mut sink, &line).await;
+                    while let Some(batch) = self.receiver.recv().await {
+                        write(&mut sink, &batch.bytes).await;
                     }
                     break;
                 }
@@ -228,8 +338,8 @@ impl Writer {
     }
 }
 
-async fn write<W: AsyncWrite + Unpin>(sink: &mut W, line: &[u8]) {
-    if let Err(error) = sink.write_all(line).await {
+async fn write<W: AsyncWrite + Unpin>(sink: &mut W, lines: &[u8]) {
+    if let Err(error) = sink.write_all(lines).await {
         tracing::warn!(%error, "cannot write the access log");
     }
 }
@@ -342,6 +452,59 @@ mod tests {
         let fresh = new_request_id();
         assert_eq!(fresh.len(), 32);
         assert_ne!(fresh, new_request_id());
+    }
+
+    fn entry(path: &str) -> Entry<'_> {
+        Entry {
+            time: UNIX_EPOCH,
+            method: "GET",
+            route: None,
+            path,
+            status: 404,
+            duration_ms: 0.5,
+            bytes: None,
+            environment: "shop-staging",
+            service: None,
+            version: None,
+            major: None,
+            release: None,
+            upstream: None,
+            endpoint: None,
+            generation: "g",
+            request_id: "r",
+            client: IpAddr::from([127, 0, 0, 1]),
+            api_key_id: None,
+        }
+    }
+
+    #[test]
+    fn lines_are_batched_and_batches_that_do_not_fit_are_counted_as_dropped() {
+        let dropped = Counter::default();
+        let (log, writer) = AccessLog::with_capacity(Destination::Stdout, dropped.clone(), 1);
+        let mut writer = writer.expect("a writer for stdout");
+        let worker = log.worker();
+        let path = "/p".repeat(200);
+        let mut recorded = 0_u64;
+        // Fill the one slot of the channel, then one more batch, which is dropped.
+        while dropped.get() == 0 {
+            worker.record(&entry(&path));
+            recorded += 1;
+            assert!(recorded < 10_000, "nothing was dropped");
+        }
+        let queued = writer.receiver.try_recv().expect("the first batch");
+        assert!(queued.bytes.len() >= BATCH_BYTES);
+        assert_eq!(queued.lines + dropped.get(), recorded);
+        assert_eq!(
+            queued.bytes.iter().filter(|&&byte| byte == b'\n').count() as u64,
+            queued.lines
+        );
+        // A partial batch is handed over when the worker's handle goes away.
+        worker.record(&entry("/last"));
+        drop(worker);
+        let last = writer.receiver.try_recv().expect("the last line");
+        assert_eq!(last.lines, 1);
+        let line: serde_json::Value = serde_json::from_slice(&last.bytes).expect("JSON");
+        assert_eq!(line["path"], "/last");
     }
 
     #[test]

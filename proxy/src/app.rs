@@ -117,7 +117,10 @@ impl Ready {
             header_read_timeout: args.header_read_timeout,
             drain_timeout: args.drain_timeout,
         };
-        let (log, log_writer) = AccessLog::new(args.access_log.clone());
+        let (log, log_writer) = AccessLog::new(
+            args.access_log.clone(),
+            self.state.metrics().access_log_dropped(),
+        );
         let upstream = UpstreamSettings {
             connect_timeout: args.upstream_connect_timeout,
             request_timeout: args.upstream_timeout,
@@ -125,13 +128,16 @@ impl Ready {
         };
         let trusted = TrustedProxies::new(args.trusted_proxies.clone());
         let serving_state = Arc::clone(&self.state);
-        // Called once on each worker thread: each worker has its own upstream pool.
+        // Called once on each worker thread, inside its runtime: each worker has its own
+        // upstream pool and access log batch.
         let make_handler = move || {
+            let log = Arc::new(log.worker());
+            tokio::spawn(Arc::clone(&log).hand_over_periodically());
             let forwarder = Arc::new(Forwarder {
                 state: Arc::clone(&serving_state),
                 client: UpstreamClient::new(upstream),
                 trusted: trusted.clone(),
-                log: log.clone(),
+                log,
             });
             move |request, peer| {
                 let forwarder = Arc::clone(&forwarder);

@@ -13,7 +13,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::Either;
 use hyper::body::{Body, Incoming};
 
-use crate::access_log::{AccessLog, Entry, api_key_id, new_request_id, usable_request_id};
+use crate::access_log::{Entry, WorkerLog, api_key_id, new_request_id, usable_request_id};
 use crate::headers::{
     DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
@@ -53,8 +53,8 @@ pub struct Forwarder {
     pub client: UpstreamClient,
     /// Whose forwarding chains are believed.
     pub trusted: TrustedProxies,
-    /// Where access log lines go.
-    pub log: AccessLog,
+    /// Where access log lines go: this worker's batch.
+    pub log: Arc<WorkerLog>,
 }
 
 impl Forwarder {
@@ -156,7 +156,7 @@ impl Forwarder {
                 client: *client,
                 api_key_id: api_key_id.as_deref(),
             };
-            self.log.record(&entry, metrics);
+            self.log.record(&entry);
         }
         response
             .headers_mut()

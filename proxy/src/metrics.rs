@@ -304,9 +304,9 @@ impl Metrics {
         self.reloads.get_or_create(&ResultLabels { result }).inc();
     }
 
-    /// Counts an access log line dropped because the writer was behind.
-    pub fn access_log_dropped(&self) {
-        self.access_log_dropped.inc();
+    /// The counter of access log lines dropped because the writer was behind.
+    pub fn access_log_dropped(&self) -> Counter {
+        self.access_log_dropped.clone()
     }
 
     /// The Prometheus text exposition of every metric.

@@ -110,6 +110,10 @@ impl Workers {
                     runtime.block_on(async move {
                         serve(listener, limits, make_handler(), shutdown).await;
                     });
+                    // Dropping the runtime ends the worker's own tasks and drops its
+                    // handler, which hands over its last access log lines before the
+                    // caller learns that this worker is done.
+                    drop(runtime);
                     // The receiver is gone only if the caller stopped waiting.
                     let _ = done.send(());
                 });

@@ -31,7 +31,7 @@ static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-prot
 static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
 static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
 
-/// Headers that describe one connection and are never forwarded.
+/// Headers that describe one connection and are never forwarded (`Connection` first).
 static HOP_BY_HOP: [&HeaderName; 9] = [
     &header::CONNECTION,
     &KEEP_ALIVE,
@@ -45,20 +45,43 @@ static HOP_BY_HOP: [&HeaderName; 9] = [
 ];
 
 /// Removes hop-by-hop headers and every header named in `Connection`.
+///
+/// Most messages carry none or only `Connection`, so the names present are scanned once
+/// (cheap comparisons) and only those found are removed (each removal hashes a name).
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    if headers.contains_key(header::CONNECTION) {
+    let mut present = [false; HOP_BY_HOP.len()];
+    let mut any = false;
+    for name in headers.keys() {
+        if let Some(index) = HOP_BY_HOP.iter().position(|hop| *hop == name) {
+            present[index] = true;
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    if present[0] {
         let named: Vec<HeaderName> = headers
             .get_all(header::CONNECTION)
             .iter()
             .flat_map(|value| value.as_bytes().split(|&b| b == b','))
-            .filter_map(|token| HeaderName::from_bytes(token.trim_ascii()).ok())
+            .map(<[u8]>::trim_ascii)
+            // The usual options; `keep-alive` names a header removed below anyway.
+            .filter(|token| {
+                !token.eq_ignore_ascii_case(b"keep-alive") && !token.eq_ignore_ascii_case(b"close")
+            })
+            .filter_map(|token| HeaderName::from_bytes(token).ok())
             .collect();
         for name in named {
             headers.remove(name);
         }
     }
-    for name in HOP_BY_HOP {
-        headers.remove(name);
+    for (name, _) in HOP_BY_HOP
+        .iter()
+        .zip(present)
+        .filter(|(_, present)| *present)
+    {
+        headers.remove(*name);
     }
 }
 

@@ -133,9 +133,11 @@ impl Ready {
         let make_handler = move || {
             let log = Arc::new(log.worker());
             tokio::spawn(Arc::clone(&log).hand_over_periodically());
+            let client = UpstreamClient::new(upstream);
+            tokio::spawn(client.clone().close_idle_periodically());
             let forwarder = Arc::new(Forwarder {
                 state: Arc::clone(&serving_state),
-                client: UpstreamClient::new(upstream),
+                client,
                 trusted: trusted.clone(),
                 log,
             });

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use http::header::{HOST, HeaderValue, LINK};
-use http::uri::{Authority, PathAndQuery, Scheme, Uri};
+use http::uri::{Authority, PathAndQuery, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::Either;
 use hyper::body::{Body, Incoming};
@@ -181,7 +181,7 @@ impl Forwarder {
         } = forward;
         let endpoint = upstream.pick();
         let authority = endpoint.authority.clone();
-        let target = match upstream_uri(endpoint.authority, path, uri) {
+        let target = match upstream_target(path, uri) {
             Ok(target) => target,
             Err(error) => {
                 let response =
@@ -189,7 +189,10 @@ impl Forwarder {
                 return (response, authority);
             }
         };
-        let response = match self.exchange(request, target, route, side, peer).await {
+        let response = match self
+            .exchange(request, &authority, target, route, side, peer)
+            .await
+        {
             Ok(response) => response,
             Err(error) => {
                 if let ForwardError::Connect(_) = error {
@@ -204,29 +207,30 @@ impl Forwarder {
         (response, authority)
     }
 
-    /// Rewrites the request for `target`, sends it, and rewrites the response.
+    /// Rewrites the request for `target` on `endpoint`, sends it, and rewrites the response.
     async fn exchange(
         &self,
         mut request: Request<Incoming>,
-        target: Uri,
+        endpoint: &Authority,
+        target: PathAndQuery,
         route: &Route,
         side: Side,
         peer: SocketAddr,
     ) -> Result<Response<ProxyBody>, ForwardError> {
         let api = route.api();
-        if !request.headers().contains_key(HOST)
-            && let Some(authority) = request.uri().authority()
-            && let Ok(host) = HeaderValue::from_str(authority.as_str())
-        {
-            request.headers_mut().insert(HOST, host);
+        if !request.headers().contains_key(HOST) {
+            let authority = request.uri().authority().unwrap_or(endpoint);
+            if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
+                request.headers_mut().insert(HOST, host);
+            }
         }
-        *request.uri_mut() = target;
+        *request.uri_mut() = Uri::from(target);
         *request.version_mut() = http::Version::HTTP_11;
         let headers = request.headers_mut();
         strip_hop_by_hop(headers);
         set_forwarded(headers, peer.ip(), &self.trusted);
         tag_request(headers, &api.tags, side);
-        let response = self.client.send(request).await?;
+        let response = self.client.send(endpoint, request).await?;
         let (mut parts, body) = response.into_parts();
         strip_hop_by_hop(&mut parts.headers);
         add_version_headers(&mut parts.headers, api);
@@ -254,25 +258,20 @@ fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody
     response
 }
 
-/// `http://endpoint/path?query`: the original path and query when normalizing changed
-/// nothing (no copy), else the normalized path with the original query.
-fn upstream_uri(
-    endpoint: &Authority,
+/// The origin-form `/path?query` sent upstream: the original path and query when
+/// normalizing changed nothing (no copy), else the normalized path with the original
+/// query.
+fn upstream_target(
     path: Cow<'_, str>,
     original: &Uri,
-) -> Result<Uri, http::Error> {
-    let path_and_query = match (&path, original.path_and_query()) {
-        (Cow::Borrowed(_), Some(unchanged)) => unchanged.clone(),
+) -> Result<PathAndQuery, http::uri::InvalidUri> {
+    match (&path, original.path_and_query()) {
+        (Cow::Borrowed(_), Some(unchanged)) => Ok(unchanged.clone()),
         (_, original) => match original.and_then(PathAndQuery::query) {
-            Some(query) => PathAndQuery::try_from(format!("{path}?{query}"))?,
-            None => PathAndQuery::try_from(path.as_ref())?,
+            Some(query) => PathAndQuery::try_from(format!("{path}?{query}")),
+            None => PathAndQuery::try_from(path.as_ref()),
         },
-    };
-    Uri::builder()
-        .scheme(Scheme::HTTP)
-        .authority(endpoint.clone())
-        .path_and_query(path_and_query)
-        .build()
+    }
 }
 
 /// `x-api-version` on every answer of a version, plus its life-cycle headers.

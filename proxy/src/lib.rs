@@ -6,7 +6,8 @@
 //! [`table`] (bundle → routing table → `route(request) -> Decision`).
 //!
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
-//! [`upstream`] (pooled client), [`forward`] (the request phases), [`server`]
+//! [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
+//! keep-alive connections), [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
 //! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path), [`cli`] (flags) and [`app`]
 //! (wiring).
@@ -21,6 +22,7 @@ pub mod headers;
 pub mod lifecycle;
 pub mod metrics;
 pub mod normalize;
+pub mod pool;
 pub mod reload;
 pub mod respond;
 pub mod server;

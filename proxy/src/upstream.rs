@@ -1,13 +1,14 @@
-//! The pooled HTTP client to upstreams: keep-alive connections, a connect timeout, and
-//! a request timeout covering everything up to the response head.
+//! The client to upstreams: a request timeout covering everything up to the response
+//! head, over this worker's keep-alive [`Pool`], and the classification of failures.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use http::uri::Authority;
 use http::{Request, Response};
 use hyper::body::Incoming;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::pool::{Pool, PoolError};
 
 /// How the proxy talks to upstreams.
 #[derive(Debug, Clone, Copy)]
@@ -25,13 +26,13 @@ pub struct UpstreamSettings {
 pub enum ForwardError {
     /// No connection could be made (refused, unreachable, connect timeout): 502.
     #[error("cannot connect to the upstream: {0}")]
-    Connect(#[source] hyper_util::client::legacy::Error),
+    Connect(#[source] PoolError),
     /// No response head within the request timeout: 504.
     #[error("the upstream did not answer within {0:?}")]
     Timeout(Duration),
     /// The connection failed after it was made (reset, malformed response): 502.
     #[error("the upstream connection failed: {0}")]
-    Failed(#[source] hyper_util::client::legacy::Error),
+    Failed(#[source] PoolError),
 }
 
 impl ForwardError {
@@ -45,40 +46,46 @@ impl ForwardError {
     }
 }
 
-/// A pooled keep-alive client shared by every routing table (pools outlive reloads).
+/// One worker's client; its pool outlives reloads.
 #[derive(Debug, Clone)]
 pub struct UpstreamClient {
-    client: Client<HttpConnector, Incoming>,
+    pool: Arc<Pool<Incoming>>,
     request_timeout: Duration,
+    idle_timeout: Duration,
 }
 
 impl UpstreamClient {
     /// Builds the client; needs a tokio runtime when used.
     pub fn new(settings: UpstreamSettings) -> UpstreamClient {
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(settings.connect_timeout));
-        connector.set_nodelay(true);
-        let client = Client::builder(TokioExecutor::new())
-            .timer(TokioTimer::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(settings.idle_timeout)
-            .build(connector);
         UpstreamClient {
-            client,
+            pool: Arc::new(Pool::new(settings.connect_timeout, settings.idle_timeout)),
             request_timeout: settings.request_timeout,
+            idle_timeout: settings.idle_timeout,
         }
     }
 
-    /// Sends a request whose URI is absolute (`http://endpoint/path?query`).
+    /// Sends a request (origin-form URI, `Host` set) to `endpoint`.
     pub async fn send(
         &self,
+        endpoint: &Authority,
         request: Request<Incoming>,
     ) -> Result<Response<Incoming>, ForwardError> {
-        match tokio::time::timeout(self.request_timeout, self.client.request(request)).await {
+        match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
             Err(_) => Err(ForwardError::Timeout(self.request_timeout)),
             Ok(Ok(response)) => Ok(response),
             Ok(Err(error)) if error.is_connect() => Err(ForwardError::Connect(error)),
             Ok(Err(error)) => Err(ForwardError::Failed(error)),
+        }
+    }
+
+    /// Closes idle-expired connections every half idle timeout, for as long as the
+    /// worker's runtime runs (connections to endpoints no longer used are closed too).
+    pub async fn close_idle_periodically(self) {
+        let mut ticks = tokio::time::interval(self.idle_timeout / 2);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            self.pool.prune();
         }
     }
 }

@@ -360,8 +360,16 @@ pub fn usable_request_id(value: &HeaderValue) -> bool {
 }
 
 /// A fresh request id: 128 random bits as 32 lowercase hex digits.
-pub fn new_request_id() -> String {
-    format!("{:032x}", fastrand::u128(..))
+pub fn new_request_id() -> HeaderValue {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let bits = fastrand::u128(..);
+    let mut id = [0u8; 32];
+    for (index, digit) in id.iter_mut().enumerate() {
+        let nibble = (bits >> (4 * (31 - index))) & 0xf;
+        *digit = DIGITS[nibble as usize];
+    }
+    // Hex digits are always a valid header value.
+    HeaderValue::from_bytes(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
 /// The first 8 hex digits of the xxh3 of the request's API key (`authorization:
@@ -451,6 +459,8 @@ mod tests {
         ));
         let fresh = new_request_id();
         assert_eq!(fresh.len(), 32);
+        assert!(fresh.as_bytes().iter().all(u8::is_ascii_hexdigit));
+        assert!(usable_request_id(&fresh));
         assert_ne!(fresh, new_request_id());
     }
 

@@ -38,10 +38,7 @@ fn request_id(headers: &http::HeaderMap) -> HeaderValue {
         .get(&X_REQUEST_ID)
         .filter(|value| usable_request_id(value))
         .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::try_from(new_request_id())
-                .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
-        })
+        .unwrap_or_else(new_request_id)
 }
 
 /// Everything the request path needs, shared by all connections.

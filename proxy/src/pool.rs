@@ -60,10 +60,11 @@ impl PoolError {
     }
 }
 
-/// One worker's connections, by endpoint.
+/// One worker's connections, by endpoint (keyed by the authority's text, which hashes
+/// in one pass where `Authority` hashes byte by byte, case-folded).
 #[derive(Debug)]
 pub struct Pool<B> {
-    idle: Mutex<HashMap<Authority, Vec<Pooled<B>>>>,
+    idle: Mutex<HashMap<Box<str>, Vec<Pooled<B>>>>,
     connect_timeout: Duration,
     idle_timeout: Duration,
 }
@@ -132,7 +133,7 @@ where
     fn checkout(&self, authority: &Authority) -> Option<SendRequest<B>> {
         let now = Instant::now();
         let mut idle = self.lock();
-        let connections = idle.get_mut(authority)?;
+        let connections = idle.get_mut(authority.as_str())?;
         let mut index = connections.len();
         while index > 0 {
             index -= 1;
@@ -151,7 +152,10 @@ where
             return;
         }
         let mut idle = self.lock();
-        let connections = idle.entry(authority.clone()).or_default();
+        let connections = match idle.get_mut(authority.as_str()) {
+            Some(connections) => connections,
+            None => idle.entry(authority.as_str().into()).or_default(),
+        };
         if connections.len() < MAX_IDLE_PER_ENDPOINT {
             connections.push(Pooled {
                 sender,
@@ -199,7 +203,7 @@ where
         Ok(sender)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Authority, Vec<Pooled<B>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Vec<Pooled<B>>>> {
         self.idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

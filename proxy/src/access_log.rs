@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
 use prometheus_client::metrics::counter::Counter;
-use serde::Serialize;
-use serde::ser::Serializer;
+
+use crate::json_line;
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, watch};
 
@@ -60,11 +60,11 @@ impl Destination {
     }
 }
 
-/// One request's access log line, borrowed from the request path.
-#[derive(Debug, Serialize)]
+/// One request's access log line, borrowed from the request path. Its JSON object has
+/// one key per field, in this order (`duration` as `duration_ms`).
+#[derive(Debug)]
 pub struct Entry<'a> {
     /// When the request arrived (RFC 3339, UTC, milliseconds).
-    #[serde(serialize_with = "rfc3339")]
     pub time: SystemTime,
     /// Method.
     pub method: &'a str,
@@ -74,8 +74,8 @@ pub struct Entry<'a> {
     pub path: &'a str,
     /// Status code answered.
     pub status: u16,
-    /// Milliseconds to the response head.
-    pub duration_ms: f64,
+    /// Time to the response head (`duration_ms`: milliseconds, three decimals).
+    pub duration: Duration,
     /// The response body's `Content-Length` when the response declares one.
     pub bytes: Option<u64>,
     /// Environment of the serving bundle.
@@ -100,6 +100,52 @@ pub struct Entry<'a> {
     pub client: IpAddr,
     /// A fingerprint of the request's API key, if it carries one.
     pub api_key_id: Option<&'a str>,
+}
+
+impl Entry<'_> {
+    /// Appends this entry as one JSON object, without a newline.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"time\":");
+        json_line::rfc3339(out, self.time);
+        out.extend_from_slice(b",\"method\":");
+        json_line::string(out, self.method);
+        out.extend_from_slice(b",\"route\":");
+        json_line::optional_string(out, self.route);
+        out.extend_from_slice(b",\"path\":");
+        json_line::string(out, self.path);
+        out.extend_from_slice(b",\"status\":");
+        json_line::unsigned(out, u64::from(self.status));
+        out.extend_from_slice(b",\"duration_ms\":");
+        json_line::milliseconds(
+            out,
+            u64::try_from(self.duration.as_micros()).unwrap_or(u64::MAX),
+        );
+        out.extend_from_slice(b",\"bytes\":");
+        json_line::optional_unsigned(out, self.bytes);
+        out.extend_from_slice(b",\"environment\":");
+        json_line::string(out, self.environment);
+        out.extend_from_slice(b",\"service\":");
+        json_line::optional_string(out, self.service);
+        out.extend_from_slice(b",\"version\":");
+        json_line::optional_string(out, self.version);
+        out.extend_from_slice(b",\"major\":");
+        json_line::optional_unsigned(out, self.major);
+        out.extend_from_slice(b",\"release\":");
+        json_line::optional_string(out, self.release);
+        out.extend_from_slice(b",\"upstream\":");
+        json_line::optional_string(out, self.upstream);
+        out.extend_from_slice(b",\"endpoint\":");
+        json_line::optional_string(out, self.endpoint);
+        out.extend_from_slice(b",\"generation\":");
+        json_line::string(out, self.generation);
+        out.extend_from_slice(b",\"request_id\":");
+        json_line::string(out, self.request_id);
+        out.extend_from_slice(b",\"client\":");
+        json_line::ip(out, self.client);
+        out.extend_from_slice(b",\"api_key_id\":");
+        json_line::optional_string(out, self.api_key_id);
+        out.push(b'}');
+    }
 }
 
 /// Serialized lines on their way to the writer.
@@ -232,11 +278,7 @@ impl WorkerLog {
                 .pending
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
-            let before = pending.bytes.len();
-            if serde_json::to_writer(&mut pending.bytes, entry).is_err() {
-                pending.bytes.truncate(before);
-                return;
-            }
+            entry.write_json(&mut pending.bytes);
             pending.bytes.push(b'\n');
             pending.lines += 1;
             (pending.bytes.len() >= BATCH_BYTES).then(|| take(&mut pending))
@@ -402,49 +444,9 @@ fn unix_seconds(time: SystemTime) -> u64 {
         .map_or(0, |since| since.as_secs())
 }
 
-/// `2026-11-23T19:31:05.123Z`.
-fn rfc3339<S: Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since.as_secs();
-    let (year, month, day) = civil_from_days(seconds / 86_400);
-    let of_day = seconds % 86_400;
-    serializer.collect_str(&format_args!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60,
-        since.subsec_millis()
-    ))
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_rfc3339_utc() {
-        let time = UNIX_EPOCH + Duration::from_millis(1_795_462_265_123);
-        let mut out = Vec::new();
-        let mut serializer = serde_json::Serializer::new(&mut out);
-        rfc3339(&time, &mut serializer).expect("serializes");
-        assert_eq!(out, b"\"2026-11-23T19:31:05.123Z\"");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 
     #[test]
     fn request_ids_are_kept_only_when_usable() {
@@ -471,7 +473,7 @@ mod tests {
             route: None,
             path,
             status: 404,
-            duration_ms: 0.5,
+            duration: Duration::from_micros(500),
             bytes: None,
             environment: "shop-staging",
             service: None,

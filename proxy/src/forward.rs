@@ -139,7 +139,7 @@ impl Forwarder {
                 route: served.route.map(|(route, _)| route.template()),
                 path: uri.path(),
                 status: response.status().as_u16(),
-                duration_ms: elapsed.as_secs_f64() * 1000.0,
+                duration: elapsed,
                 bytes: Body::size_hint(response.body()).exact(),
                 environment: table.environment(),
                 service: api.map(|api| api.service.as_str()),

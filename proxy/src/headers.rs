@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ipnet::IpNet;
 
+use crate::json_line;
 use crate::split::Side;
 
 /// `x-api-service`: the service name.
@@ -112,24 +113,29 @@ impl TrustedProxies {
 pub fn set_forwarded(headers: &mut HeaderMap, peer: IpAddr, trusted: &TrustedProxies) {
     let peer = peer.to_canonical();
     let keep_chain = trusted.contains(peer);
-    let node = match peer {
-        IpAddr::V4(v4) => format!("for={v4}"),
-        IpAddr::V6(v6) => format!("for=\"[{v6}]\""),
-    };
-    let chain = keep_chain
-        .then(|| joined(headers, &X_FORWARDED_FOR))
-        .flatten();
-    let xff = match chain {
-        Some(chain) => format!("{chain}, {peer}"),
-        None => peer.to_string(),
-    };
-    let chain = keep_chain
-        .then(|| joined(headers, &header::FORWARDED))
-        .flatten();
-    let forwarded = match chain {
-        Some(chain) => format!("{chain}, {node};proto=http"),
-        None => format!("{node};proto=http"),
-    };
+    let mut xff = Vec::with_capacity(48);
+    if keep_chain && let Some(chain) = joined(headers, &X_FORWARDED_FOR) {
+        xff.extend_from_slice(chain.as_bytes());
+        xff.extend_from_slice(b", ");
+    }
+    json_line::ip_text(&mut xff, peer);
+    let mut forwarded = Vec::with_capacity(64);
+    if keep_chain && let Some(chain) = joined(headers, &header::FORWARDED) {
+        forwarded.extend_from_slice(chain.as_bytes());
+        forwarded.extend_from_slice(b", ");
+    }
+    match peer {
+        IpAddr::V4(_) => {
+            forwarded.extend_from_slice(b"for=");
+            json_line::ip_text(&mut forwarded, peer);
+        }
+        IpAddr::V6(_) => {
+            forwarded.extend_from_slice(b"for=\"[");
+            json_line::ip_text(&mut forwarded, peer);
+            forwarded.extend_from_slice(b"]\"");
+        }
+    }
+    forwarded.extend_from_slice(b";proto=http");
     insert_text(headers, &X_FORWARDED_FOR, xff);
     insert_text(headers, &header::FORWARDED, forwarded);
     if !keep_chain || !headers.contains_key(&X_FORWARDED_PROTO) {
@@ -173,8 +179,8 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     })
 }
 
-fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: String) {
-    match HeaderValue::try_from(text) {
+fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: Vec<u8>) {
+    match HeaderValue::from_maybe_shared(bytes::Bytes::from(text)) {
         Ok(value) => {
             headers.insert(name.clone(), value);
         }

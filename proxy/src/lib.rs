@@ -9,7 +9,7 @@
 //! [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
 //! keep-alive connections), [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
-//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path), [`cli`] (flags) and [`app`]
+//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
 //! (wiring).
 
 pub mod access_log;
@@ -19,6 +19,7 @@ pub mod balance;
 pub mod cli;
 pub mod forward;
 pub mod headers;
+pub mod json_line;
 pub mod lifecycle;
 pub mod metrics;
 pub mod normalize;

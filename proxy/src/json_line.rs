@@ -1,0 +1,222 @@
+//! Writing JSON values into a byte buffer on the request path: strings (copied as they
+//! are when nothing needs escaping, the usual case), integers, IP addresses and RFC 3339
+//! times, without the formatting machinery. The access log builds its lines from these.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Appends `text` as a JSON string.
+pub fn string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    if bytes.iter().all(|&byte| !needs_escape(byte)) {
+        out.extend_from_slice(bytes);
+    } else {
+        escaped(out, bytes);
+    }
+    out.push(b'"');
+}
+
+/// Appends `text` as a JSON string, or `null`.
+pub fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => string(out, text),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends `number` in decimal.
+pub fn unsigned(out: &mut Vec<u8>, mut number: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// Appends `number` in decimal, or `null`.
+pub fn optional_unsigned(out: &mut Vec<u8>, number: Option<u64>) {
+    match number {
+        Some(number) => unsigned(out, number),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// Appends `micros` microseconds as milliseconds with three decimals (`12.345`).
+pub fn milliseconds(out: &mut Vec<u8>, micros: u64) {
+    unsigned(out, micros / 1000);
+    let fraction = micros % 1000;
+    out.extend_from_slice(&[
+        b'.',
+        b'0' + (fraction / 100) as u8,
+        b'0' + (fraction / 10 % 10) as u8,
+        b'0' + (fraction % 10) as u8,
+    ]);
+}
+
+/// Appends `address` as a JSON string.
+pub fn ip(out: &mut Vec<u8>, address: IpAddr) {
+    out.push(b'"');
+    ip_text(out, address);
+    out.push(b'"');
+}
+
+/// Appends the text form of `address` (IPv4 dotted, IPv6 as RFC 5952 text), as used in
+/// JSON strings and forwarding headers.
+pub fn ip_text(out: &mut Vec<u8>, address: IpAddr) {
+    match address {
+        IpAddr::V4(v4) => {
+            for (index, octet) in v4.octets().into_iter().enumerate() {
+                if index > 0 {
+                    out.push(b'.');
+                }
+                unsigned(out, u64::from(octet));
+            }
+        }
+        // Writing into a Vec cannot fail.
+        IpAddr::V6(v6) => {
+            let _ = write!(out, "{v6}");
+        }
+    }
+}
+
+/// Appends `time` as an RFC 3339 UTC string with milliseconds
+/// (`"2026-11-23T19:31:05.123Z"`); times before 1970 are written as 1970.
+pub fn rfc3339(out: &mut Vec<u8>, time: SystemTime) {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = since.as_secs();
+    let (year, month, day) = civil_from_days(seconds / 86_400);
+    let of_day = seconds % 86_400;
+    let two = |value: u64| [b'0' + (value / 10 % 10) as u8, b'0' + (value % 10) as u8];
+    out.push(b'"');
+    let [century, rest] = [year / 100, year % 100];
+    out.extend_from_slice(&two(century));
+    out.extend_from_slice(&two(rest));
+    out.push(b'-');
+    out.extend_from_slice(&two(month));
+    out.push(b'-');
+    out.extend_from_slice(&two(day));
+    out.push(b'T');
+    out.extend_from_slice(&two(of_day / 3600));
+    out.push(b':');
+    out.extend_from_slice(&two(of_day / 60 % 60));
+    out.push(b':');
+    out.extend_from_slice(&two(of_day % 60));
+    out.push(b'.');
+    let millis = u64::from(since.subsec_millis());
+    out.push(b'0' + (millis / 100) as u8);
+    out.extend_from_slice(&two(millis));
+    out.extend_from_slice(b"Z\"");
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `"`, `\` and control characters must be escaped in a JSON string (RFC 8259 §7).
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &byte in bytes {
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            control if control < 0x20 => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(control >> 4)],
+                HEX[usize::from(control & 0xf)],
+            ]),
+            other => out.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn written(write: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        write(&mut out);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc_with_milliseconds() {
+        let time = UNIX_EPOCH + Duration::from_millis(1_795_462_265_123);
+        assert_eq!(
+            written(|out| rfc3339(out, time)),
+            "\"2026-11-23T19:31:05.123Z\""
+        );
+        let early = UNIX_EPOCH + Duration::from_millis(951_782_400_007);
+        assert_eq!(
+            written(|out| rfc3339(out, early)),
+            "\"2000-02-29T00:00:00.007Z\""
+        );
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+    }
+
+    #[test]
+    fn numbers_and_addresses() {
+        assert_eq!(written(|out| unsigned(out, 0)), "0");
+        assert_eq!(written(|out| unsigned(out, u64::MAX)), u64::MAX.to_string());
+        assert_eq!(written(|out| milliseconds(out, 12_345)), "12.345");
+        assert_eq!(written(|out| milliseconds(out, 7)), "0.007");
+        assert_eq!(
+            written(|out| ip(out, IpAddr::from([10, 0, 255, 1]))),
+            "\"10.0.255.1\""
+        );
+        let v6: IpAddr = "2001:db8::1".parse().expect("an address");
+        assert_eq!(written(|out| ip(out, v6)), "\"2001:db8::1\"");
+        assert_eq!(written(|out| optional_unsigned(out, None)), "null");
+        assert_eq!(written(|out| optional_string(out, None)), "null");
+    }
+
+    proptest! {
+        /// Whatever the text, the output is the JSON string serde_json reads back as it.
+        #[test]
+        fn strings_read_back_as_themselves(text in any::<String>()) {
+            let json = written(|out| string(out, &text));
+            let back: String = serde_json::from_str(&json).expect("valid JSON");
+            prop_assert_eq!(back, text);
+        }
+    }
+
+    #[test]
+    fn quotes_backslashes_and_controls_are_escaped() {
+        assert_eq!(
+            written(|out| string(out, "a\"b\\c\nd\u{1}é")),
+            "\"a\\\"b\\\\c\\nd\\u0001é\""
+        );
+    }
+}

@@ -125,8 +125,9 @@ impl Workers {
             }
         }
         for wait in finished {
-            // An error means the worker thread ended without reporting: it is gone either way.
-            let _ = wait.await;
+            if wait.await.is_err() {
+                tracing::error!("a worker thread ended without draining (it panicked)");
+            }
         }
     }
 }

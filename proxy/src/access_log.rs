@@ -417,6 +417,17 @@ pub fn new_request_id() -> HeaderValue {
 /// The first 8 hex digits of the xxh3 of the request's API key (`authorization:
 /// Bearer …` or `x-api-key`), so a client can be recognized without logging its key.
 pub fn api_key_id(headers: &HeaderMap) -> Option<String> {
+    api_key_fingerprint(headers).map(api_key_text)
+}
+
+/// The text of an [`api_key_fingerprint`]: 8 hex digits.
+pub fn api_key_text(fingerprint: u32) -> String {
+    format!("{fingerprint:08x}")
+}
+
+/// The first 32 bits of the xxh3 of the request's API key: [`api_key_id`] as a number
+/// (no allocation).
+pub fn api_key_fingerprint(headers: &HeaderMap) -> Option<u32> {
     let bearer = headers
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -436,10 +447,12 @@ pub fn api_key_id(headers: &HeaderMap) -> Option<String> {
         return None;
     }
     let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
-    Some(format!("{:08x}", hash >> 32))
+    // The high half of a u64 fits in a u32.
+    Some((hash >> 32) as u32)
 }
 
-fn unix_seconds(time: SystemTime) -> u64 {
+/// Whole seconds since the Unix epoch (0 before it).
+pub fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
 }

@@ -13,7 +13,10 @@ use http::{Request, Response, StatusCode};
 use http_body_util::Either;
 use hyper::body::{Body, Incoming};
 
-use crate::access_log::{Entry, WorkerLog, api_key_id, new_request_id, usable_request_id};
+use crate::access_log::{
+    Entry, WorkerLog, api_key_fingerprint, api_key_text, new_request_id, unix_seconds,
+    usable_request_id,
+};
 use crate::headers::{
     DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
@@ -21,6 +24,7 @@ use crate::headers::{
 use crate::respond::{self, ProxyBody};
 use crate::split::Side;
 use crate::state::State;
+use crate::status::ClientId;
 use crate::table::{ApiRoute, Decision, Forward, Route};
 use crate::upstream::{ForwardError, UpstreamClient};
 
@@ -71,13 +75,12 @@ impl Forwarder {
         request
             .headers_mut()
             .insert(X_REQUEST_ID.clone(), request_id.clone());
-        let client = self.log.enabled().then(|| {
-            let headers = request.headers();
-            (
-                client_address(headers, peer.ip(), &self.trusted),
-                api_key_id(headers),
-            )
-        });
+        let address = client_address(request.headers(), peer.ip(), &self.trusted);
+        let api_key = api_key_fingerprint(request.headers());
+        let client = self
+            .log
+            .enabled()
+            .then(|| (address, api_key.map(api_key_text)));
         let decision = table.route(request.method(), uri.path(), request.headers());
         let mut served = Served::default();
         let mut response = match decision {
@@ -131,6 +134,14 @@ impl Forwarder {
             }
         };
         let elapsed = started.elapsed();
+        if let Some((route, side)) = served.route {
+            let client = api_key.map_or(ClientId::Address(address), ClientId::ApiKey);
+            route
+                .api()
+                .metrics
+                .status()
+                .record(side, client, unix_seconds(arrived));
+        }
         if let Some((client, api_key_id)) = &client {
             let api = served.route.map(|(route, _)| route.api());
             let entry = Entry {

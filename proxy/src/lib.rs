@@ -8,7 +8,8 @@
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
 //! [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
 //! keep-alive connections), [`forward`] (the request phases), [`server`]
-//! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`),
+//! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
+//! [`status`] (per-version traffic windows and top clients for the status page),
 //! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
 //! (wiring).
 
@@ -29,5 +30,6 @@ pub mod respond;
 pub mod server;
 pub mod split;
 pub mod state;
+pub mod status;
 pub mod table;
 pub mod upstream;

@@ -4,6 +4,7 @@
 //! version its counters and histograms per release side), so the request path only
 //! increments atomics. Labels carry versions, sides and upstreams, never raw paths.
 
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -16,6 +17,7 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
 use crate::split::Side;
+use crate::status::{StatusRecorder, VersionStatus};
 
 /// Latency buckets, 1 ms to 30 s.
 const BUCKETS: [f64; 14] = [
@@ -94,6 +96,7 @@ pub struct Metrics {
     reloads: Family<ResultLabels, Counter>,
     last_reload: Gauge<f64, AtomicU64>,
     access_log_dropped: Counter,
+    status: StatusRecorder,
 }
 
 /// The handles of one side of one API version.
@@ -117,6 +120,7 @@ impl SideMetrics {
 pub struct VersionMetrics {
     current: SideMetrics,
     target: Option<SideMetrics>,
+    status: Arc<VersionStatus>,
 }
 
 impl VersionMetrics {
@@ -126,6 +130,11 @@ impl VersionMetrics {
             (Side::Target, Some(target)) => target,
             _ => &self.current,
         }
+    }
+
+    /// The version's recorder for the status page.
+    pub fn status(&self) -> &VersionStatus {
+        &self.status
     }
 }
 
@@ -162,6 +171,7 @@ impl Metrics {
             reloads: Family::default(),
             last_reload: Gauge::default(),
             access_log_dropped: Counter::default(),
+            status: StatusRecorder::default(),
             registry: Registry::default(),
         };
         registry.register(
@@ -229,6 +239,7 @@ impl Metrics {
         VersionMetrics {
             current: self.side(key, Side::Current, current),
             target: target.map(|target| self.side(key, Side::Target, target)),
+            status: self.status.version(key.service, key.major, key.version),
         }
     }
 
@@ -307,6 +318,11 @@ impl Metrics {
     /// The counter of access log lines dropped because the writer was behind.
     pub fn access_log_dropped(&self) -> Counter {
         self.access_log_dropped.clone()
+    }
+
+    /// The status page's recorder, shared by every table's versions.
+    pub fn status(&self) -> &StatusRecorder {
+        &self.status
     }
 
     /// The Prometheus text exposition of every metric.

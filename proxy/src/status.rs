@@ -261,9 +261,9 @@ pub struct ClientView {
     pub kind: &'static str,
     /// The key's fingerprint, or the address.
     pub id: String,
-    /// Estimated requests (never below the true count).
+    /// Estimated requests (within `error_bound` of the true count).
     pub requests: u64,
-    /// Most of `requests` that may be over-estimate.
+    /// Most of `requests` that may be over-count: `requests - error` ≤ the true count.
     pub error: u64,
 }
 

@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use switchyard_schemas::bundle::{
     ApiVersion, BUNDLE_FORMAT, Bundle, BundleUpstream, Operation, Release, ServedStatus, Split,
 };
-use switchyard_schemas::manifest::{MatchRule, StickyKey, TaskStatus, VersionStatus};
+use switchyard_schemas::manifest::{CalendarDate, MatchRule, StickyKey, TaskStatus, VersionStatus};
 
 use crate::manifest::ReleaseDecl;
 use crate::model::{Environment, Model, Service, Version};
+use crate::source::Spanned;
 
 /// The bundles of every environment, sorted by environment name.
 pub fn bundles(model: &Model) -> Vec<Bundle> {
@@ -77,18 +78,20 @@ fn api_version(model: &Model, service: &Service, version: &Version) -> Option<Ap
         ServedStatus::Published => None,
         ServedStatus::Deprecated | ServedStatus::Retired => successor(model, service, major),
     };
+    // Life-cycle dates reach the bundle only on deprecated versions (rules SY062, SY066).
+    let deprecated_only = |date: &Option<Spanned<Option<CalendarDate>>>| {
+        date.as_ref()
+            .filter(|_| status == ServedStatus::Deprecated)
+            .and_then(|date| date.value)
+    };
     Some(ApiVersion {
         service: service.name.value.clone(),
         major,
         version: document.info_version.value.clone(),
         base_path,
         status,
-        sunset: version
-            .decl
-            .sunset
-            .as_ref()
-            .filter(|_| status == ServedStatus::Deprecated)
-            .and_then(|sunset| sunset.value),
+        deprecated: deprecated_only(&version.decl.deprecated),
+        sunset: deprecated_only(&version.decl.sunset),
         successor,
         split: Split {
             current: version.decl.upstream.value.clone(),

@@ -222,6 +222,8 @@ fn severity_flags_apply_after_the_settings_file() {
         "sy024",
         "--allow",
         "deprecated-without-sunset",
+        "--allow",
+        "deprecated-without-date",
     ]);
     assert_eq!(allowed.status.code(), Some(0));
     assert_eq!(

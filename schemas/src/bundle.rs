@@ -58,6 +58,11 @@ pub struct ApiVersion {
     pub base_path: String,
     /// Published, deprecated or retired (drafts are never in a bundle).
     pub status: ServedStatus,
+    /// Deprecated versions: the day the deprecation takes (or took) effect. Absent when
+    /// not written, so bundles without it are unchanged; a proxy built before this field
+    /// rejects a bundle that carries it (unknown field): update proxies first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<CalendarDate>,
     /// Deprecated versions: the announced sunset date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunset: Option<CalendarDate>,
@@ -247,6 +252,7 @@ mod tests {
                 version: "1.0".into(),
                 base_path: "/v1".into(),
                 status: ServedStatus::Published,
+                deprecated: None,
                 sunset: None,
                 successor: None,
                 split: Split {

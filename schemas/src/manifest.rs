@@ -96,6 +96,10 @@ pub struct VersionEntry {
     pub upstream: String,
     /// Life-cycle status.
     pub status: VersionStatus,
+    /// Deprecated only: the day the deprecation takes (or took) effect, announced to
+    /// clients in the `Deprecation` header; on or before `sunset`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<CalendarDate>,
     /// Deprecated only: the date announced to clients (`Sunset` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sunset: Option<CalendarDate>,
@@ -337,6 +341,13 @@ impl CalendarDate {
         era * 146_097 + doe - 719_468
     }
 
+    /// Seconds since the Unix epoch at 00:00:00 UTC of this day: what a `Deprecation`
+    /// header (RFC 9745, `@<seconds>`) announces, since a deprecation on a date is in
+    /// effect from the start of that day.
+    pub fn unix_seconds_start_of_day(self) -> i64 {
+        self.days_since_epoch() * 86_400
+    }
+
     /// The HTTP date (IMF-fixdate) of the last second of this day, e.g.
     /// `Wed, 30 Jun 2027 23:59:59 GMT`: what a `Sunset` header announces, since a
     /// version sunset on a date is served through that whole day.
@@ -480,6 +491,16 @@ mod tests {
     }
 
     #[test]
+    fn start_of_day_is_midnight_utc_in_unix_seconds() {
+        let seconds =
+            |y, m, d| CalendarDate::new(y, m, d).map(CalendarDate::unix_seconds_start_of_day);
+        assert_eq!(seconds(1970, 1, 1), Some(0));
+        assert_eq!(seconds(2026, 9, 1), Some(1_788_220_800));
+        assert_eq!(seconds(2024, 2, 29), Some(1_709_164_800));
+        assert_eq!(seconds(1969, 12, 31), Some(-86_400));
+    }
+
+    #[test]
     fn manifest_reads_bare_toml_dates() {
         let text = r#"
 service = "products"
@@ -487,9 +508,14 @@ service = "products"
 openapi = "v1.yaml"
 upstream = "mall"
 status = "deprecated"
+deprecated = 2026-09-01
 sunset = 2027-06-30
 "#;
         let manifest: ReleaseManifest = toml::from_str(text).expect("valid manifest");
+        assert_eq!(
+            manifest.versions["v1"].deprecated,
+            CalendarDate::new(2026, 9, 1)
+        );
         assert_eq!(
             manifest.versions["v1"].sunset,
             CalendarDate::new(2027, 6, 30)

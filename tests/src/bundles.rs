@@ -30,6 +30,7 @@ pub fn api(
         version: version.to_owned(),
         base_path: format!("/v{major}"),
         status: ServedStatus::Published,
+        deprecated: None,
         sunset: None,
         successor: None,
         split: Split {

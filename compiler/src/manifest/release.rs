@@ -50,6 +50,8 @@ pub struct VersionDecl {
     pub upstream: Spanned<String>,
     /// `status`.
     pub status: Spanned<VersionStatus>,
+    /// `deprecated`; `Some` with `None` inside when it is written but not a date (reported).
+    pub deprecated: Option<Spanned<Option<CalendarDate>>>,
     /// `sunset`; `Some` with `None` inside when it is written but not a date (reported).
     pub sunset: Option<Spanned<Option<CalendarDate>>>,
     /// `release`.
@@ -124,20 +126,24 @@ fn extract_version(
     out: &mut Diagnostics<'_>,
 ) -> Option<(VersionDecl, bool)> {
     let mut complete = true;
-    let sunset = tree.string(&format!("{pointer}/sunset")).map(|text| {
-        match text.value.parse::<CalendarDate>() {
-            Ok(date) => Spanned::new(Some(date), text.span),
-            Err(error) => {
-                complete = false;
-                out.report(
-                    &rules::invalid_value::RULE,
-                    At::span(file, text.span.clone()),
-                    error.to_string(),
-                );
-                Spanned::new(None, text.span)
+    let mut date = |field: &str| {
+        tree.string(&format!("{pointer}/{field}")).map(|text| {
+            match text.value.parse::<CalendarDate>() {
+                Ok(date) => Spanned::new(Some(date), text.span),
+                Err(error) => {
+                    complete = false;
+                    out.report(
+                        &rules::invalid_value::RULE,
+                        At::span(file, text.span.clone()),
+                        error.to_string(),
+                    );
+                    Spanned::new(None, text.span)
+                }
             }
-        }
-    });
+        })
+    };
+    let deprecated = date("deprecated");
+    let sunset = date("sunset");
     let release_pointer = format!("{pointer}/release");
     let release = match tree.place(&release_pointer) {
         Some(place) => {
@@ -152,6 +158,7 @@ fn extract_version(
         openapi: tree.string(&format!("{pointer}/openapi"))?,
         upstream: tree.string(&format!("{pointer}/upstream"))?,
         status: tree.enumeration(&format!("{pointer}/status"))?,
+        deprecated,
         sunset,
         release,
     };

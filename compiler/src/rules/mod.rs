@@ -20,7 +20,10 @@ pub mod bad_version_key;
 pub mod blue_green_partial_weight;
 pub mod breaking_change_in_major;
 pub mod contract_differs_from_staging;
+pub mod deprecated_after_sunset;
+pub mod deprecated_without_date;
 pub mod deprecated_without_sunset;
+pub mod deprecation_date_without_deprecation;
 pub mod duplicate_full_service_name;
 pub mod duplicate_service;
 pub mod duplicate_task;
@@ -144,6 +147,9 @@ pub static RULES: &[&Rule] = &[
     &deprecated_without_sunset::RULE,
     &invalid_sticky_key::RULE,
     &invalid_match_rule::RULE,
+    &deprecation_date_without_deprecation::RULE,
+    &deprecated_after_sunset::RULE,
+    &deprecated_without_date::RULE,
     &breaking_change_in_major::RULE,
     &possibly_breaking_change::RULE,
     &missing_minor_bump::RULE,
@@ -186,6 +192,9 @@ pub static CHECKS: &[&Check] = &[
     &deprecated_without_sunset::CHECK,
     &invalid_sticky_key::CHECK,
     &invalid_match_rule::CHECK,
+    &deprecation_date_without_deprecation::CHECK,
+    &deprecated_after_sunset::CHECK,
+    &deprecated_without_date::CHECK,
     &breaking_change_in_major::CHECK,
     &possibly_breaking_change::CHECK,
     &missing_minor_bump::CHECK,

@@ -69,6 +69,7 @@ pub fn version(service: &str, major: u64, operations: &[(&str, &str)]) -> ApiVer
         version: format!("{major}.2"),
         base_path: base_path.clone(),
         status: ServedStatus::Published,
+        deprecated: None,
         sunset: None,
         successor: None,
         split: Split {
@@ -149,6 +150,7 @@ pub fn cases() -> Vec<Case> {
     matched.sticky = "header:x-user-id".parse().ok();
     let mut deprecated = version("echo", 1, &[("GET", "/echo"), ("POST", "/echo")]);
     deprecated.status = ServedStatus::Deprecated;
+    deprecated.deprecated = CalendarDate::new(2026, 9, 1);
     deprecated.sunset = CalendarDate::new(2027, 6, 30);
     deprecated.successor = Some("/v2".into());
     let mut retired = version("echo", 1, &[("GET", "/echo")]);

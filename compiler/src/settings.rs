@@ -19,36 +19,7 @@ use crate::source::{FileSet, SourceEntry};
 /// The settings file, at the configuration root.
 pub const SETTINGS_FILE: &str = "switchyard.toml";
 
-/// What a rule's findings become.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Fail the run.
-    Error,
-    /// Report without failing.
-    Warning,
-    /// Do not report.
-    Off,
-}
-
-impl Level {
-    /// `error`, `warning` or `off`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Off => "off",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Level> {
-        match text {
-            "error" => Some(Level::Error),
-            "warning" => Some(Level::Warning),
-            "off" => Some(Level::Off),
-            _ => None,
-        }
-    }
-}
+pub use switchyard_schemas::settings::Level;
 
 /// One rule set to one level.
 #[derive(Debug, Clone, Copy)]

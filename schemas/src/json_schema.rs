@@ -8,6 +8,7 @@ use schemars::{JsonSchema, Schema, generate::SchemaSettings};
 
 use crate::bundle::Bundle;
 use crate::manifest::{EnvironmentFile, ReleaseManifest};
+use crate::settings::SettingsFile;
 
 /// A generated schema and the file name it is committed under.
 pub struct SchemaFile {
@@ -40,9 +41,19 @@ pub fn bundle_schema() -> SchemaFile {
     generate::<Bundle>("bundle.schema.json")
 }
 
+/// The schema of `switchyard.toml`.
+pub fn settings_schema() -> SchemaFile {
+    generate::<SettingsFile>("settings.schema.json")
+}
+
 /// Every committed schema.
 pub fn all_schemas() -> Vec<SchemaFile> {
-    vec![environment_schema(), manifest_schema(), bundle_schema()]
+    vec![
+        environment_schema(),
+        manifest_schema(),
+        bundle_schema(),
+        settings_schema(),
+    ]
 }
 
 impl SchemaFile {

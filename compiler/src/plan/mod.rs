@@ -16,9 +16,11 @@ pub mod upstreams;
 
 use serde::Serialize;
 use switchyard_contract::{Change, ChangeClass};
-use switchyard_schemas::manifest::VersionStatus;
+use switchyard_schemas::manifest::{CalendarDate, VersionStatus};
 
+use crate::manifest::VersionDecl;
 use crate::model::Model;
+use crate::source::Spanned;
 use pairs::{Bump, Required, Side, VersionPair, contract_changes, version_pairs};
 use traffic::{Share, TaskState};
 
@@ -79,6 +81,9 @@ pub struct VersionPlan {
     pub base_status: Option<VersionStatus>,
     /// Status in the head (`None`: the version is removed).
     pub head_status: Option<VersionStatus>,
+    /// The head's `deprecated` date, when written and valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
     /// The head's `sunset` date, when written and valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sunset: Option<String>,
@@ -259,12 +264,16 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
         }
         _ => None,
     };
-    let sunset = |side: &Option<Side<'_>>| {
-        side.and_then(|s| s.version.decl.sunset.as_ref())
-            .and_then(|sunset| sunset.value)
+    let date = |side: &Option<Side<'_>>,
+                field: fn(&VersionDecl) -> &Option<Spanned<Option<CalendarDate>>>| {
+        side.and_then(|s| field(&s.version.decl).as_ref())
+            .and_then(|date| date.value)
             .map(|date| date.to_string())
     };
+    let deprecated = |side: &Option<Side<'_>>| date(side, |decl| &decl.deprecated);
+    let sunset = |side: &Option<Side<'_>>| date(side, |decl| &decl.sunset);
     let plan = VersionPlan {
+        deprecated: deprecated(&pair.head),
         sunset: sunset(&pair.head),
         service: pair.service.to_owned(),
         key: pair.key.to_owned(),
@@ -279,6 +288,7 @@ fn version_plan(pair: &VersionPair<'_>) -> Option<VersionPlan> {
         traffic: traffic_plan(pair),
     };
     let changed = plan.base_status != plan.head_status
+        || deprecated(&pair.base) != plan.deprecated
         || sunset(&pair.base) != plan.sunset
         || plan.version.base != plan.version.head
         || plan.contract.is_some()
@@ -356,13 +366,17 @@ impl VersionPlan {
         }
     }
 
-    /// The life-cycle change with the sunset date, when there is one:
-    /// `deprecated (was published), sunset 2027-06-30`.
+    /// The life-cycle change with its dates, when there are some:
+    /// `deprecated (was published) since 2026-09-01, sunset 2027-06-30`.
     pub fn lifecycle_text(&self) -> String {
-        match &self.sunset {
-            Some(sunset) => format!("{}, sunset {sunset}", self.lifecycle()),
-            None => self.lifecycle(),
+        let mut text = self.lifecycle();
+        if let Some(deprecated) = &self.deprecated {
+            text.push_str(&format!(" since {deprecated}"));
         }
+        if let Some(sunset) = &self.sunset {
+            text.push_str(&format!(", sunset {sunset}"));
+        }
+        text
     }
 
     /// `info.version` in words: `1.2 → 1.3 (minor)`, or one side's number.

@@ -3,22 +3,26 @@
 //! published every second, and the proxy's resident memory and open file descriptors
 //! sampled from `/proc` every second. Loopback only; stops by itself.
 //!
-//! Passes when no request failed, resident memory grew less than 5% after the warm-up
-//! (the first tenth of the run, at least 10 s) and the descriptor count stayed flat.
+//! Passes when no request failed, every swap was served, resident memory grew less than
+//! 5% after the warm-up (the first tenth of the run, at least 10 s) and the descriptor
+//! count stayed flat.
 //!
 //! `soak --proxy target/release/switchyard-proxy [--seconds 60 | --minutes 30] [--rate 200]`
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod load;
+mod procfs;
+mod swap;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use http::StatusCode;
-use http_body_util::BodyExt;
 use switchyard_e2e::client::TestClient;
 use switchyard_e2e::shop::{Shop, set_weight};
 use tokio::time::MissedTickBehavior;
+
+use crate::load::Counts;
+use crate::procfs::Sample;
 
 /// Run settings from the command line.
 struct Settings {
@@ -46,6 +50,9 @@ fn settings() -> anyhow::Result<Settings> {
             other => bail!("unknown flag {other}"),
         }
     }
+    if rate == 0 {
+        bail!("--rate must be at least 1");
+    }
     Ok(Settings {
         proxy: proxy.context("--proxy PATH (the switchyard-proxy binary) is required")?,
         duration,
@@ -53,125 +60,65 @@ fn settings() -> anyhow::Result<Settings> {
     })
 }
 
-/// Resident memory (KiB) and open descriptors of a process.
-#[derive(Debug, Clone, Copy)]
-struct Sample {
-    rss_kib: u64,
-    fds: usize,
-}
-
-fn sample(pid: u32) -> anyhow::Result<Sample> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let rss_kib = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.split_whitespace().next())
-        .context("no VmRSS")?
-        .parse()?;
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))?.count();
-    Ok(Sample { rss_kib, fds })
-}
-
-/// The process whose command line names `bundle` (the proxy the harness started).
-fn find_pid(bundle: &Path) -> anyhow::Result<u32> {
-    let needle = bundle.as_os_str().as_encoded_bytes();
-    for entry in std::fs::read_dir("/proc")?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        if cmdline.windows(needle.len()).any(|window| window == needle) {
-            return Ok(pid);
-        }
-    }
-    bail!("no process serves {}", bundle.display())
-}
-
-/// Counts of the load generator.
+/// What the swapper saw: per swap how long the proxy took to serve it (`None`: not in
+/// time), and the proxy's samples with the time they were taken.
 #[derive(Default)]
-struct Counts {
-    sent: AtomicU64,
-    failed: AtomicU64,
+struct SwapLog {
+    served_after: Vec<Option<Duration>>,
+    samples: Vec<(Duration, Sample)>,
 }
 
-/// Sends `rate` requests a second, alternating routes and protocols, until `end`.
-async fn load(shop: &Shop, rate: u32, end: Instant, counts: Arc<Counts>) {
-    let clients = [shop.client(), TestClient::http2(shop.proxy.listen())];
-    let targets = [
-        "/v2/products",
-        "/v2/products/42",
-        "/v1/products",
-        "/v2/orders",
-    ];
-    let mut tick = tokio::time::interval(Duration::from_secs(1) / rate.max(1));
-    tick.set_missed_tick_behavior(MissedTickBehavior::Burst);
-    let mut in_flight = tokio::task::JoinSet::new();
-    let mut n: usize = 0;
+/// Publishes a bundle with a new canary weight every second until `end`, sampling the
+/// proxy process after each swap.
+async fn swap_every_second(
+    shop: &Shop,
+    pid: u32,
+    started: Instant,
+    end: Instant,
+) -> anyhow::Result<SwapLog> {
+    let admin = TestClient::http1(shop.proxy.admin());
+    let mut log = SwapLog::default();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut weight: u8 = 10;
     while Instant::now() < end {
         tick.tick().await;
-        let client = clients[n % clients.len()].clone();
-        let target = targets[n % targets.len()];
-        let counts = Arc::clone(&counts);
-        in_flight.spawn(async move {
-            counts.sent.fetch_add(1, Ordering::Relaxed);
-            let ok = tokio::time::timeout(Duration::from_secs(5), async {
-                let response = client
-                    .send(
-                        http::Method::GET,
-                        target,
-                        &[],
-                        switchyard_e2e::client::empty(),
-                    )
-                    .await
-                    .ok()?;
-                let status = response.status();
-                let whole = response.into_body().collect().await.is_ok();
-                whole.then_some(status)
-            })
-            .await;
-            if !matches!(ok, Ok(Some(StatusCode::OK))) {
-                counts.failed.fetch_add(1, Ordering::Relaxed);
-            }
-        });
-        while in_flight.try_join_next().is_some() {}
-        n += 1;
+        // Steps of 7 modulo 101 visit every weight and never repeat the last one.
+        weight = (weight + 7) % 101;
+        let bundle = shop.bundle_with(|bundle| set_weight(bundle, weight));
+        log.served_after
+            .push(swap::swap(&shop.path(), &admin, &bundle).await?);
+        log.samples.push((started.elapsed(), procfs::sample(pid)?));
     }
-    while in_flight.join_next().await.is_some() {}
+    Ok(log)
+}
+
+/// Percentile `p` (0..=100) of sorted `values`.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    let index = (sorted.len().saturating_sub(1) * p).div_ceil(100);
+    sorted.get(index).copied().unwrap_or_default()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let settings = settings()?;
     let shop = Shop::start(&settings.proxy, &[]).await;
-    let pid = find_pid(&shop.path())?;
+    let pid = procfs::find_pid(&shop.path())?;
     let started = Instant::now();
     let end = started + settings.duration;
     let warm_up = (settings.duration / 10)
         .max(Duration::from_secs(10))
         .min(settings.duration);
-    let counts = Arc::new(Counts::default());
+    let counts = Counts::default();
 
-    let swaps = async {
-        let mut swaps = 0u64;
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-        let mut samples = Vec::new();
-        while Instant::now() < end {
-            tick.tick().await;
-            swaps += 1;
-            let weight = u8::try_from(swaps * 7 % 101).unwrap_or(0);
-            shop.publish(&shop.bundle_with(|bundle| set_weight(bundle, weight)))
-                .await;
-            samples.push((started.elapsed(), sample(pid)?));
-        }
-        anyhow::Ok((swaps, samples))
-    };
-    let (swapped, ()) = tokio::join!(swaps, load(&shop, settings.rate, end, Arc::clone(&counts)));
-    let (swaps, samples) = swapped?;
+    let (swapped, ()) = tokio::join!(
+        swap_every_second(&shop, pid, started, end),
+        load::load(&shop, settings.rate, end, &counts)
+    );
+    let swaps = swapped?;
 
-    let after_warm_up: Vec<Sample> = samples
+    let after_warm_up: Vec<Sample> = swaps
+        .samples
         .iter()
         .filter(|(at, _)| *at >= warm_up)
         .map(|(_, sample)| *sample)
@@ -184,15 +131,26 @@ async fn main() -> anyhow::Result<()> {
         (lo.min(s.fds), hi.max(s.fds))
     });
     let growth = (last.rss_kib as f64 - first.rss_kib as f64) / first.rss_kib as f64 * 100.0;
-    let sent = counts.sent.load(Ordering::Relaxed);
-    let failed = counts.failed.load(Ordering::Relaxed);
+    let sent = counts.sent.load(std::sync::atomic::Ordering::Relaxed);
+    let failed = counts.failed.load(std::sync::atomic::Ordering::Relaxed);
+    let mut served: Vec<Duration> = swaps.served_after.iter().flatten().copied().collect();
+    served.sort_unstable();
+    let not_served = swaps.served_after.len() - served.len();
+
     println!("duration            {:?}", started.elapsed());
     println!(
         "requests sent       {sent} ({} per second asked)",
         settings.rate
     );
     println!("requests failed     {failed}");
-    println!("bundle swaps        {swaps}");
+    println!(
+        "bundle swaps        {} ({not_served} not served within {:?}); swap to serve p50 {:?}, p99 {:?}, max {:?}",
+        swaps.served_after.len(),
+        swap::SWAP_PATIENCE,
+        percentile(&served, 50),
+        percentile(&served, 99),
+        percentile(&served, 100),
+    );
     println!(
         "rss after warm-up   {} KiB -> {} KiB (peak {peak_rss} KiB, growth {growth:.2}%)",
         first.rss_kib, last.rss_kib
@@ -204,6 +162,9 @@ async fn main() -> anyhow::Result<()> {
     let mut problems = Vec::new();
     if failed > 0 {
         problems.push(format!("{failed} requests failed"));
+    }
+    if not_served > 0 {
+        problems.push(format!("{not_served} bundle swaps were not served"));
     }
     if growth >= 5.0 {
         problems.push(format!("resident memory grew {growth:.2}%"));

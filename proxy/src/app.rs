@@ -125,8 +125,10 @@ impl Ready {
             connect_timeout: args.upstream_connect_timeout,
             request_timeout: args.upstream_timeout,
             idle_timeout: args.upstream_idle_timeout,
+            body_timeout: args.upstream_body_timeout,
         };
         let trusted = TrustedProxies::new(args.trusted_proxies.clone());
+        let max_body_bytes = args.max_body_bytes;
         let serving_state = Arc::clone(&self.state);
         // Called once on each worker thread, inside its runtime: each worker has its own
         // upstream pool and access log batch.
@@ -140,6 +142,7 @@ impl Ready {
                 client,
                 trusted: trusted.clone(),
                 log,
+                max_body_bytes,
             });
             move |request, peer| {
                 let forwarder = Arc::clone(&forwarder);

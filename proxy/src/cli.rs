@@ -29,6 +29,10 @@ pub struct Args {
     /// Time allowed for an upstream to answer with its response head (then 504).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub upstream_timeout: Duration,
+    /// Longest pause allowed between two parts of an upstream response body; a body
+    /// silent for longer is cut (the client sees it broken, never complete).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub upstream_body_timeout: Duration,
     /// Idle pooled upstream connections are closed after this long.
     #[arg(long, value_name = "DURATION", default_value = "90s", value_parser = parse_duration)]
     pub upstream_idle_timeout: Duration,
@@ -41,6 +45,10 @@ pub struct Args {
     /// Most request headers accepted (then 431).
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_headers: usize,
+    /// Largest request body forwarded, in bytes (then 413): a declared length is
+    /// checked before the upstream is contacted, a streamed body as it arrives.
+    #[arg(long, value_name = "BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_body_bytes: u64,
     /// Time allowed to receive a request head.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub header_read_timeout: Duration,

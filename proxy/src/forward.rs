@@ -17,6 +17,7 @@ use crate::access_log::{
     Entry, WorkerLog, api_key_fingerprint, api_key_text, new_request_id, unix_seconds,
     usable_request_id,
 };
+use crate::body_limit::{LimitedBody, TooLarge, Tripwire};
 use crate::headers::{
     DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
@@ -56,6 +57,8 @@ pub struct Forwarder {
     pub trusted: TrustedProxies,
     /// Where access log lines go: this worker's batch.
     pub log: Arc<WorkerLog>,
+    /// The largest request body forwarded, in bytes (larger: 413).
+    pub max_body_bytes: u64,
 }
 
 impl Forwarder {
@@ -124,7 +127,7 @@ impl Forwarder {
                 served.route = Some((route, side));
                 served.upstream = Some(forward.upstream.name());
                 let (response, endpoint) = self.forward(request, &uri, forward, peer).await;
-                served.endpoint = Some(endpoint);
+                served.endpoint = endpoint;
                 route
                     .api()
                     .metrics
@@ -173,35 +176,45 @@ impl Forwarder {
     }
 
     /// Sends a routed request to an endpoint of its upstream; ejects an endpoint that
-    /// refuses the connection.
+    /// refuses the connection. Returns the endpoint when one was contacted.
     async fn forward(
         &self,
         request: Request<Incoming>,
         uri: &Uri,
         forward: Forward<'_>,
         peer: SocketAddr,
-    ) -> (Response<ProxyBody>, Authority) {
+    ) -> (Response<ProxyBody>, Option<Authority>) {
         let Forward {
             route,
             side,
             upstream,
             path,
         } = forward;
-        let endpoint = upstream.pick();
-        let authority = endpoint.authority.clone();
         let target = match upstream_target(path, uri) {
             Ok(target) => target,
             Err(error) => {
                 let response =
                     respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string());
-                return (response, authority);
+                return (response, None);
             }
         };
+        let (head, body) = request.into_parts();
+        let (body, tripwire) = match LimitedBody::new(body, self.max_body_bytes) {
+            Ok(limited) => limited,
+            Err(error) => return (too_large(&error, route.api()), None),
+        };
+        let request = Request::from_parts(head, body);
+        let endpoint = upstream.pick();
+        let authority = endpoint.authority.clone();
         let response = match self
             .exchange(request, &authority, target, route, side, peer)
             .await
         {
             Ok(response) => response,
+            Err(_) if tripwire.as_ref().is_some_and(Tripwire::tripped) => {
+                let limit = self.max_body_bytes;
+                too_large(&TooLarge { limit }, route.api())
+            }
             Err(error) => {
                 if let ForwardError::Connect(_) = error {
                     upstream.eject(endpoint);
@@ -212,13 +225,13 @@ impl Forwarder {
                 failure(error, route, side)
             }
         };
-        (response, authority)
+        (response, Some(authority))
     }
 
     /// Rewrites the request for `target` on `endpoint`, sends it, and rewrites the response.
     async fn exchange(
         &self,
-        mut request: Request<Incoming>,
+        mut request: Request<LimitedBody>,
         endpoint: &Authority,
         target: PathAndQuery,
         route: &Route,
@@ -262,6 +275,17 @@ fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody
         ForwardError::Connect(_) | ForwardError::Failed(_) => StatusCode::BAD_GATEWAY,
     };
     let mut response = respond::error(status, error.kind(), &error.to_string());
+    add_version_headers(response.headers_mut(), api);
+    response
+}
+
+/// The 413 answer to a request body over the limit.
+fn too_large(error: &TooLarge, api: &ApiRoute) -> Response<ProxyBody> {
+    let mut response = respond::error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "content_too_large",
+        &error.to_string(),
+    );
     add_version_headers(response.headers_mut(), api);
     response
 }

@@ -6,7 +6,8 @@
 //! [`table`] (bundle → routing table → `route(request) -> Decision`).
 //!
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
-//! [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
+//! [`body_limit`] (request bodies over `--max-body-bytes` get 413), [`idle_body`]
+//! (response bodies silent past `--upstream-body-timeout` are cut), [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
 //! keep-alive connections), [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
 //! [`status`] (per-version traffic windows and top clients for the status page),
@@ -17,9 +18,11 @@ pub mod access_log;
 pub mod admin;
 pub mod app;
 pub mod balance;
+pub mod body_limit;
 pub mod cli;
 pub mod forward;
 pub mod headers;
+pub mod idle_body;
 pub mod json_line;
 pub mod lifecycle;
 pub mod metrics;

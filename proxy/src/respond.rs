@@ -5,10 +5,11 @@ use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
-use hyper::body::Incoming;
+
+use crate::idle_body::IdleBody;
 
 /// A response body: streamed from an upstream, or made here in full.
-pub type ProxyBody = Either<Incoming, Full<Bytes>>;
+pub type ProxyBody = Either<IdleBody, Full<Bytes>>;
 
 static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 

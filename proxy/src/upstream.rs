@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::body_limit::LimitedBody;
+use crate::idle_body::IdleBody;
+use crate::pool::{Pool, PoolError};
 use http::uri::Authority;
 use http::{Request, Response};
-use hyper::body::Incoming;
-
-use crate::pool::{Pool, PoolError};
 
 /// How the proxy talks to upstreams.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +19,8 @@ pub struct UpstreamSettings {
     pub request_timeout: Duration,
     /// How long an idle pooled connection is kept.
     pub idle_timeout: Duration,
+    /// Longest pause allowed between two parts of a response body (exceeded: cut).
+    pub body_timeout: Duration,
 }
 
 /// Why forwarding failed; the fault is the upstream's.
@@ -49,9 +51,10 @@ impl ForwardError {
 /// One worker's client; its pool outlives reloads.
 #[derive(Debug, Clone)]
 pub struct UpstreamClient {
-    pool: Arc<Pool<Incoming>>,
+    pool: Arc<Pool<LimitedBody>>,
     request_timeout: Duration,
     idle_timeout: Duration,
+    body_timeout: Duration,
 }
 
 impl UpstreamClient {
@@ -61,18 +64,20 @@ impl UpstreamClient {
             pool: Arc::new(Pool::new(settings.connect_timeout, settings.idle_timeout)),
             request_timeout: settings.request_timeout,
             idle_timeout: settings.idle_timeout,
+            body_timeout: settings.body_timeout,
         }
     }
 
-    /// Sends a request (origin-form URI, `Host` set) to `endpoint`.
+    /// Sends a request (origin-form URI, `Host` set) to `endpoint`; the response body
+    /// may then pause at most the body timeout between two parts.
     pub async fn send(
         &self,
         endpoint: &Authority,
-        request: Request<Incoming>,
-    ) -> Result<Response<Incoming>, ForwardError> {
+        request: Request<LimitedBody>,
+    ) -> Result<Response<IdleBody>, ForwardError> {
         match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
             Err(_) => Err(ForwardError::Timeout(self.request_timeout)),
-            Ok(Ok(response)) => Ok(response),
+            Ok(Ok(response)) => Ok(response.map(|body| IdleBody::new(body, self.body_timeout))),
             Ok(Err(error)) if error.is_connect() => Err(ForwardError::Connect(error)),
             Ok(Err(error)) => Err(ForwardError::Failed(error)),
         }

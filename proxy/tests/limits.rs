@@ -1,15 +1,18 @@
 //! End-to-end request limits: header count, header size and the time to send a request
-//! head are bounded before any routing happens.
+//! head are bounded before any routing happens; request bodies are bounded before (a
+//! declared length) or while (a streamed body) they are forwarded.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use http::StatusCode;
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use http_body_util::{BodyExt, Channel, Either, Full};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use switchyard_e2e::client::empty;
-use switchyard_e2e::shop::Shop;
+use switchyard_e2e::client::{TestClient, TestResponse, empty};
+use switchyard_e2e::shop::{Shop, set_weight};
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchyard-proxy"))
@@ -100,4 +103,95 @@ fn status(
     answer: Result<http::Response<hyper::body::Incoming>, hyper_util::client::legacy::Error>,
 ) -> Option<StatusCode> {
     answer.ok().map(|response| response.status())
+}
+
+/// `POST /v2/products` with a body of `sizes` bytes, declared (one whole body with its
+/// length) or streamed (chunks of unknown length: chunked on HTTP/1.1), to an upstream
+/// that reads the whole body before it answers.
+async fn post(client: &TestClient, sizes: &[usize], streamed: bool) -> TestResponse {
+    let chunks: Vec<Bytes> = sizes
+        .iter()
+        .map(|&size| Bytes::from(vec![b'b'; size]))
+        .collect();
+    let body = if streamed {
+        let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(1);
+        tokio::spawn(async move {
+            for chunk in chunks {
+                // The proxy may stop reading once the limit is passed.
+                if sender.send_data(chunk).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Either::Right(body)
+    } else {
+        Either::Left(Full::new(chunks.concat().into()))
+    };
+    let exchange = async {
+        let response = client
+            .send(
+                Method::POST,
+                "/v2/products",
+                &[("x-echo-read-body", "1")],
+                body,
+            )
+            .await
+            .expect("the proxy answers");
+        let (parts, body) = response.into_parts();
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            version: parts.version,
+            body: body.collect().await.expect("the whole answer").to_bytes(),
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), exchange)
+        .await
+        .expect("an answer within 10 s")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_bodies_over_the_limit_are_413_on_both_protocols() {
+    let shop = Shop::start_with(binary(), &["--max-body-bytes", "1000"], |b| {
+        set_weight(b, 0)
+    })
+    .await;
+    let clients = [
+        ("HTTP/1.1", shop.client()),
+        ("HTTP/2", TestClient::http2(shop.proxy.listen())),
+    ];
+    for (protocol, client) in clients {
+        let before = shop.mall.requests();
+        let declared = post(&client, &[1001], false).await;
+        assert_eq!(declared.status, StatusCode::PAYLOAD_TOO_LARGE, "{protocol}");
+        assert_eq!(declared.json()["error"], "content_too_large", "{protocol}");
+        assert_eq!(declared.header("x-api-version"), Some("2.1"), "{protocol}");
+        assert_eq!(
+            shop.mall.requests(),
+            before,
+            "{protocol}: a declared length over the limit never reaches the upstream"
+        );
+
+        let at_limit = post(&client, &[1000], false).await;
+        assert_eq!(at_limit.status, StatusCode::OK, "{protocol}");
+        assert_eq!(at_limit.json()["body_bytes"], 1000, "{protocol}");
+
+        let streamed_within = post(&client, &[400, 400, 200], true).await;
+        assert_eq!(streamed_within.status, StatusCode::OK, "{protocol}");
+        assert_eq!(streamed_within.json()["body_bytes"], 1000, "{protocol}");
+
+        let streamed_past = post(&client, &[400, 400, 400], true).await;
+        assert_eq!(
+            streamed_past.status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{protocol}"
+        );
+        assert_eq!(
+            streamed_past.json()["error"],
+            "content_too_large",
+            "{protocol}"
+        );
+    }
+    let after = shop.client().get("/v2/orders", &[]).await;
+    assert_eq!(after.status, StatusCode::OK, "the proxy keeps serving");
 }

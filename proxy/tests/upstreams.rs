@@ -112,7 +112,11 @@ async fn request_and_response_bodies_stream_in_lockstep() {
 async fn a_large_body_goes_through_whole() {
     const CHUNK: usize = 64 * 1024;
     const CHUNKS: usize = 256;
-    let shop = Shop::start_with(binary(), &[], |b| set_weight(b, 0)).await;
+    let limit = (CHUNK * CHUNKS).to_string();
+    let shop = Shop::start_with(binary(), &["--max-body-bytes", &limit], |b| {
+        set_weight(b, 0)
+    })
+    .await;
     let (mut sender, body) = Channel::<Bytes, std::convert::Infallible>::new(4);
     let producer = tokio::spawn(async move {
         for n in 0..CHUNKS {

@@ -6,6 +6,8 @@
 //! - default: `{"upstream", "method", "uri", "version", "headers": {name: [values]}}`
 //! - `x-echo-delay-ms: N`: wait N ms before answering
 //! - `x-echo-body: 1`: stream the request body back
+//! - `x-echo-read-body: 1`: read the whole request body first, then answer
+//!   `{"upstream", "body_bytes"}` (or `{"upstream", "body_error"}` when it broke off)
 //! - `x-echo-gated: 1`: send `first;`, wait for [`Echo::open_gate`], then send `second`
 
 use std::collections::BTreeMap;
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use http_body_util::{Channel, Either, Full};
+use http_body_util::{BodyExt, Channel, Either, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -121,6 +123,18 @@ impl Context {
                 .headers_mut()
                 .insert("x-upstream", upstream.parse().expect("name"));
             return response;
+        }
+        if flag("x-echo-read-body").is_some() {
+            let read = request.into_body().collect().await;
+            let body = match read {
+                Ok(whole) => {
+                    serde_json::json!({ "upstream": upstream, "body_bytes": whole.to_bytes().len() })
+                }
+                Err(error) => {
+                    serde_json::json!({ "upstream": upstream, "body_error": error.to_string() })
+                }
+            };
+            return Response::new(Either::Left(Full::new(Bytes::from(body.to_string()))));
         }
         if flag("x-echo-gated").is_some() {
             let (mut sender, body) = Channel::new(1);

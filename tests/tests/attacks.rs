@@ -38,6 +38,9 @@ enum Fault {
     ResetMidBody,
     /// Sends a chunked head, then one chunk every 50 ms, forever.
     Endless,
+    /// Sends a head promising 100 bytes, 10 of them, then nothing, keeping the
+    /// connection open.
+    StallMidBody,
 }
 
 /// A raw TCP upstream that misbehaves in one way on every connection; stops when dropped.
@@ -94,6 +97,12 @@ async fn misbehave(mut stream: TcpStream, fault: Fault) {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             reset(stream);
+        }
+        Fault::StallMidBody => {
+            let head = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789";
+            if stream.write_all(head).await.is_ok() {
+                std::future::pending::<()>().await;
+            }
         }
         Fault::Endless => {
             let head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
@@ -268,10 +277,50 @@ async fn a_reset_mid_body_ends_the_client_body_with_an_error_and_others_keep_ser
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_stalled_past_the_body_timeout_is_cut_and_others_keep_serving() {
+    let good = Echo::start("good").await;
+    let stalled = FaultyUpstream::start(Fault::StallMidBody).await;
+    let flags = ["--upstream-body-timeout", "300ms"];
+    let proxy = Proxy::start(&good, &[("stalled", stalled.address)], &flags).await;
+    for protocol in [
+        TestClient::http1(proxy.listen),
+        TestClient::http2(proxy.listen),
+    ] {
+        let response = protocol
+            .send(
+                http::Method::GET,
+                "/v1/stalled",
+                &[],
+                switchyard_e2e::client::empty(),
+            )
+            .await
+            .expect("the head is forwarded");
+        assert_eq!(response.status(), StatusCode::OK);
+        let started = Instant::now();
+        let body = tokio::time::timeout(
+            Duration::from_secs(2),
+            http_body_util::BodyExt::collect(response.into_body()),
+        )
+        .await
+        .expect("the stalled body is cut, it does not hang");
+        assert!(body.is_err(), "a cut body must not look complete");
+        assert!(
+            started.elapsed() >= Duration::from_millis(250),
+            "cut before the timeout: {:?}",
+            started.elapsed()
+        );
+        proxy.assert_serving().await;
+    }
+    proxy.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_response_that_never_ends_streams_without_blocking_others() {
     let good = Echo::start("good").await;
     let endless = FaultyUpstream::start(Fault::Endless).await;
-    let proxy = Proxy::start(&good, &[("endless", endless.address)], &[]).await;
+    // A body that keeps sending outlives any body timeout: the bound is on silence.
+    let flags = ["--upstream-body-timeout", "200ms"];
+    let proxy = Proxy::start(&good, &[("endless", endless.address)], &flags).await;
     let mut streams = Vec::new();
     for _ in 0..20 {
         let response = proxy
@@ -292,13 +341,20 @@ async fn a_response_that_never_ends_streams_without_blocking_others() {
         proxy.assert_serving().await;
     }
     let mut first = streams.remove(0).into_body();
-    let chunk = tokio::time::timeout(
-        Duration::from_secs(2),
-        http_body_util::BodyExt::frame(&mut first),
-    )
-    .await
-    .expect("chunks keep coming");
-    assert!(chunk.is_some_and(|frame| frame.is_ok()));
+    let reading = Instant::now();
+    let mut bytes = 0;
+    while reading.elapsed() < Duration::from_millis(600) {
+        let chunk = tokio::time::timeout(
+            Duration::from_secs(2),
+            http_body_util::BodyExt::frame(&mut first),
+        )
+        .await
+        .expect("chunks keep coming")
+        .expect("the body goes on")
+        .expect("a good frame");
+        bytes += chunk.into_data().map_or(0, |data| data.len());
+    }
+    assert!(bytes > 0);
     drop(streams);
     proxy.stop().await;
 }

@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use crate::access_log::AccessLog;
 use crate::cli::Args;
 use crate::forward::Forwarder;
-use crate::headers::TrustedProxies;
+use crate::headers::{PeerValues, TrustedProxies};
 use crate::metrics::Metrics;
 use crate::reload::{self, LoadError, ReloadSettings};
 use crate::server::{self, Limits, Workers};
@@ -141,6 +141,7 @@ impl Ready {
                 state: Arc::clone(&serving_state),
                 client,
                 trusted: trusted.clone(),
+                peer_values: PeerValues::default(),
                 log,
                 max_body_bytes,
             });

@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = 65_536)]
     pub max_header_bytes: usize,
     /// Most request headers accepted (then 431).
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = crate::server::HYPER_MAX_HEADERS)]
     pub max_headers: usize,
     /// Largest request body forwarded, in bytes (then 413): a declared length is
     /// checked before the upstream is contacted, a streamed body as it arrives.

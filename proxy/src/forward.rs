@@ -19,7 +19,7 @@ use crate::access_log::{
 };
 use crate::body_limit::{LimitedBody, TooLarge, Tripwire};
 use crate::headers::{
-    DEPRECATION, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
+    DEPRECATION, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
 };
 use crate::respond::{self, ProxyBody};
@@ -55,6 +55,8 @@ pub struct Forwarder {
     pub client: UpstreamClient,
     /// Whose forwarding chains are believed.
     pub trusted: TrustedProxies,
+    /// The forwarding values of this worker's last untrusted peer.
+    pub peer_values: PeerValues,
     /// Where access log lines go: this worker's batch.
     pub log: Arc<WorkerLog>,
     /// The largest request body forwarded, in bytes (larger: 413).
@@ -249,7 +251,7 @@ impl Forwarder {
         *request.version_mut() = http::Version::HTTP_11;
         let headers = request.headers_mut();
         strip_hop_by_hop(headers);
-        set_forwarded(headers, peer.ip(), &self.trusted);
+        set_forwarded(headers, peer.ip(), &self.trusted, &self.peer_values);
         tag_request(headers, &api.tags, side);
         let response = self.client.send(endpoint, request).await?;
         let (mut parts, body) = response.into_parts();

@@ -7,6 +7,7 @@
 //! (the tags are set last, so `Connection: x-api-version` cannot remove them).
 
 use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ipnet::IpNet;
@@ -107,40 +108,92 @@ impl TrustedProxies {
     }
 }
 
+/// The forwarding values of the last peer whose chain is replaced, kept by each worker:
+/// clients come back on keep-alive connections, so most of their requests reuse the
+/// values instead of writing and validating them again.
+#[derive(Debug, Default)]
+pub struct PeerValues {
+    last: Mutex<Option<(IpAddr, HeaderValue, HeaderValue)>>,
+}
+
+impl PeerValues {
+    /// `x-forwarded-for` and `forwarded` for a request whose only hop is `peer`.
+    fn for_peer(&self, peer: IpAddr) -> Option<(HeaderValue, HeaderValue)> {
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((address, xff, forwarded)) = last.as_ref()
+            && *address == peer
+        {
+            return Some((xff.clone(), forwarded.clone()));
+        }
+        let mut xff = Vec::with_capacity(40);
+        json_line::ip_text(&mut xff, peer);
+        let mut forwarded = Vec::with_capacity(56);
+        forwarded_for(&mut forwarded, peer);
+        let values = (header_value(xff)?, header_value(forwarded)?);
+        *last = Some((peer, values.0.clone(), values.1.clone()));
+        Some(values)
+    }
+}
+
 /// Sets `x-forwarded-for`, `x-forwarded-proto` and `forwarded` for a request from `peer`.
 ///
-/// A trusted peer's chain is kept and `peer` appended; anyone else's chain is replaced.
-pub fn set_forwarded(headers: &mut HeaderMap, peer: IpAddr, trusted: &TrustedProxies) {
+/// A trusted peer's chain is kept and `peer` appended; anyone else's chain is replaced
+/// (with the values `cache` keeps for that peer).
+pub fn set_forwarded(
+    headers: &mut HeaderMap,
+    peer: IpAddr,
+    trusted: &TrustedProxies,
+    cache: &PeerValues,
+) {
     let peer = peer.to_canonical();
-    let keep_chain = trusted.contains(peer);
+    if !trusted.contains(peer) {
+        match cache.for_peer(peer) {
+            Some((xff, forwarded)) => {
+                headers.insert(X_FORWARDED_FOR.clone(), xff);
+                headers.insert(header::FORWARDED, forwarded);
+            }
+            None => {
+                headers.remove(&X_FORWARDED_FOR);
+                headers.remove(header::FORWARDED);
+            }
+        }
+        headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
+        return;
+    }
     let mut xff = Vec::with_capacity(48);
-    if keep_chain && let Some(chain) = joined(headers, &X_FORWARDED_FOR) {
+    if let Some(chain) = joined(headers, &X_FORWARDED_FOR) {
         xff.extend_from_slice(chain.as_bytes());
         xff.extend_from_slice(b", ");
     }
     json_line::ip_text(&mut xff, peer);
     let mut forwarded = Vec::with_capacity(64);
-    if keep_chain && let Some(chain) = joined(headers, &header::FORWARDED) {
+    if let Some(chain) = joined(headers, &header::FORWARDED) {
         forwarded.extend_from_slice(chain.as_bytes());
         forwarded.extend_from_slice(b", ");
     }
-    match peer {
-        IpAddr::V4(_) => {
-            forwarded.extend_from_slice(b"for=");
-            json_line::ip_text(&mut forwarded, peer);
-        }
-        IpAddr::V6(_) => {
-            forwarded.extend_from_slice(b"for=\"[");
-            json_line::ip_text(&mut forwarded, peer);
-            forwarded.extend_from_slice(b"]\"");
-        }
-    }
-    forwarded.extend_from_slice(b";proto=http");
+    forwarded_for(&mut forwarded, peer);
     insert_text(headers, &X_FORWARDED_FOR, xff);
     insert_text(headers, &header::FORWARDED, forwarded);
-    if !keep_chain || !headers.contains_key(&X_FORWARDED_PROTO) {
+    if !headers.contains_key(&X_FORWARDED_PROTO) {
         headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
     }
+}
+
+/// Appends the `forwarded` element of `peer`: `for=10.0.0.5;proto=http`, IPv6 quoted
+/// in brackets (RFC 7239 §6).
+fn forwarded_for(out: &mut Vec<u8>, peer: IpAddr) {
+    match peer {
+        IpAddr::V4(_) => {
+            out.extend_from_slice(b"for=");
+            json_line::ip_text(out, peer);
+        }
+        IpAddr::V6(_) => {
+            out.extend_from_slice(b"for=\"[");
+            json_line::ip_text(out, peer);
+            out.extend_from_slice(b"]\"");
+        }
+    }
+    out.extend_from_slice(b";proto=http");
 }
 
 /// The client a request comes from, as [`set_forwarded`] believes it: walking the
@@ -180,14 +233,19 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
 }
 
 fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: Vec<u8>) {
-    match HeaderValue::from_maybe_shared(bytes::Bytes::from(text)) {
-        Ok(value) => {
+    match header_value(text) {
+        Some(value) => {
             headers.insert(name.clone(), value);
         }
-        Err(_) => {
+        None => {
             headers.remove(name);
         }
     }
+}
+
+/// `text` as a header value, if it is one.
+fn header_value(text: Vec<u8>) -> Option<HeaderValue> {
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(text)).ok()
 }
 
 /// The values of the API tags, prepared per version when a bundle loads.
@@ -258,7 +316,12 @@ mod tests {
         ];
         let peer: IpAddr = "10.0.0.5".parse().expect("ip");
         let mut headers = request(&spoofed);
-        set_forwarded(&mut headers, peer, &TrustedProxies::default());
+        set_forwarded(
+            &mut headers,
+            peer,
+            &TrustedProxies::default(),
+            &PeerValues::default(),
+        );
         assert_eq!(values(&headers, "x-forwarded-for"), ["10.0.0.5"]);
         assert_eq!(values(&headers, "forwarded"), ["for=10.0.0.5;proto=http"]);
         assert_eq!(values(&headers, "x-forwarded-proto"), ["http"]);
@@ -266,7 +329,7 @@ mod tests {
         let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
         let mut headers = request(&spoofed);
         headers.append("x-forwarded-for", HeaderValue::from_static("7.7.7.7"));
-        set_forwarded(&mut headers, peer, &trusted);
+        set_forwarded(&mut headers, peer, &trusted, &PeerValues::default());
         assert_eq!(
             values(&headers, "x-forwarded-for"),
             ["6.6.6.6, 7.7.7.7, 10.0.0.5"]
@@ -287,12 +350,36 @@ mod tests {
     }
 
     #[test]
+    fn one_cache_serves_peers_in_turn_with_their_own_values() {
+        let cache = PeerValues::default();
+        let untrusted = TrustedProxies::default();
+        for peer in [
+            "10.0.0.5",
+            "10.0.0.5",
+            "192.0.2.1",
+            "2001:db8::7",
+            "10.0.0.5",
+        ] {
+            let address: IpAddr = peer.parse().expect("ip");
+            let mut headers = request(&[("x-forwarded-for", "6.6.6.6")]);
+            set_forwarded(&mut headers, address, &untrusted, &cache);
+            assert_eq!(values(&headers, "x-forwarded-for"), [peer]);
+            let element = match address {
+                IpAddr::V4(_) => format!("for={peer};proto=http"),
+                IpAddr::V6(_) => format!("for=\"[{peer}]\";proto=http"),
+            };
+            assert_eq!(values(&headers, "forwarded"), [element]);
+        }
+    }
+
+    #[test]
     fn ipv6_peers_are_quoted_and_mapped_v4_is_canonical() {
         let mut headers = HeaderMap::new();
         set_forwarded(
             &mut headers,
             "::1".parse().expect("ip"),
             &TrustedProxies::default(),
+            &PeerValues::default(),
         );
         assert_eq!(values(&headers, "forwarded"), ["for=\"[::1]\";proto=http"]);
         let mapped: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");

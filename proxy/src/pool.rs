@@ -100,13 +100,14 @@ where
     ) -> Result<Response<Incoming>, PoolError> {
         let (mut sender, reused) = match self.checkout(authority) {
             Some(sender) => (sender, true),
-            None => (self.connect(authority).await?, false),
+            // Boxed: the rare connect would otherwise enlarge every request's future.
+            None => (Box::pin(self.connect(authority)).await?, false),
         };
         let result = match sender.try_send_request(request).await {
             Err(mut error) if reused => match error.take_message() {
                 // The pooled connection closed before the request was written: safe to retry.
                 Some(request) => {
-                    sender = self.connect(authority).await?;
+                    sender = Box::pin(self.connect(authority)).await?;
                     sender.send_request(request).await
                 }
                 None => Err(error.into_error()),

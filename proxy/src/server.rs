@@ -132,6 +132,9 @@ impl Workers {
     }
 }
 
+/// The header count hyper's HTTP/1 parser takes without being told.
+pub const HYPER_MAX_HEADERS: usize = 100;
+
 /// The HTTP/2 connection preface.
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
@@ -179,8 +182,12 @@ pub async fn serve<H, F>(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(limits.max_header_bytes.max(8192))
-        .max_headers(limits.max_headers);
+        .max_buf_size(limits.max_header_bytes.max(8192));
+    // hyper parses up to 100 headers in an array on the stack; any other count (even
+    // 100 set explicitly) costs a heap array filled on every request.
+    if limits.max_headers != HYPER_MAX_HEADERS {
+        builder.http1().max_headers(limits.max_headers);
+    }
     builder
         .http2()
         .timer(TokioTimer::new())

@@ -19,6 +19,7 @@ th,td{border-bottom:1px solid #ddd;padding:.4em .6em;text-align:left;vertical-al
 th{background:#f4f4f4}code{font-size:12px}\
 .active{color:#17663a}.deprecated,.sunset{color:#a15c00}.gone,.removed{color:#a11}\
 .total{stroke:#2463eb;fill:none}.target{stroke:#e8590c;fill:none}\
+span.total{color:#2463eb}span.target{color:#e8590c}\
 ol{margin:0;padding-left:1.2em}small{color:#666}";
 
 /// The HTML page of `status`.

@@ -372,6 +372,9 @@ def markdown(meta, summary, goals):
                for c in summary.get("cpu", [])]),
         "",
     ]
+    cost = access_log_cost(summary)
+    if cost:
+        parts += [cost, ""]
     if summary.get("profile"):
         profile = summary["profile"]
         parts += ["User-space CPU of switchyard-proxy under that load by component "
@@ -384,6 +387,19 @@ def markdown(meta, summary, goals):
     if meta.get("notes"):
         parts += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
     return "\n".join(parts)
+
+
+def access_log_cost(summary):
+    """A sentence on what the access log costs: switchyard with it on beside off."""
+    cpu = {c["system"]: c for c in summary.get("cpu", [])}
+    on, off = cpu.get("switchyard"), cpu.get("switchyard-no-log")
+    if not on or not off or not off["rps"]:
+        return None
+    total = lambda c: (c["user_us_per_request"] or 0) + (c["system_us_per_request"] or 0)
+    return (f"Cost of the access log (`switchyard` logs every request to a file, "
+            f"`switchyard-no-log` runs with `--access-log off`; both have metrics and "
+            f"the status page's recorders on): req/s with it {on['rps'] / off['rps']:.3f}× "
+            f"without it, CPU per request {total(on) / total(off):.3f}×.")
 
 
 def read_records(path):

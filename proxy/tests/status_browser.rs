@@ -56,14 +56,20 @@ fn dump_dom(chromium: &Path, url: &str) -> String {
         std::thread::sleep(Duration::from_millis(50));
     }
     let output = child.wait_with_output().expect("chromium's output");
-    assert!(output.status.success(), "chromium failed: {:?}", output.status);
+    assert!(
+        output.status.success(),
+        "chromium failed: {:?}",
+        output.status
+    );
     String::from_utf8(output.stdout).expect("a UTF-8 DOM")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_builds_one_row_with_a_chart_per_version() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: no Chromium at /usr/bin/chromium (install Debian's chromium or set CHROMIUM)");
+        eprintln!(
+            "skipped: no Chromium at /usr/bin/chromium (install Debian's chromium or set CHROMIUM)"
+        );
         return;
     };
     let shop = Shop::start(binary(), &[]).await;
@@ -109,6 +115,12 @@ async fn chromium_builds_one_row_with_a_chart_per_version() {
         .find(|row| row.contains("products") && row.contains(">v2<"))
         .expect("products v2");
     assert!(canary.contains("10% target"), "{canary}");
-    assert!(canary.contains("key"), "the API key client is listed: {canary}");
-    assert!(!dom.contains("browser-key"), "the key itself is never shown");
+    assert!(
+        canary.contains("key"),
+        "the API key client is listed: {canary}"
+    );
+    assert!(
+        !dom.contains("browser-key"),
+        "the key itself is never shown"
+    );
 }

@@ -245,11 +245,17 @@ async fn upstream_faults_are_502_or_504_within_bounds_and_others_keep_serving() 
     proxy.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reset_mid_body_ends_the_client_body_with_an_error_and_others_keep_serving() {
+/// For a fault that breaks a response body after its head, on HTTP/1.1 and HTTP/2: the
+/// head is forwarded (200), then the client's body ends with an error, no sooner than
+/// `not_before` after the head and within 2 s, and the proxy keeps serving others.
+async fn assert_body_breaks_and_others_keep_serving(
+    fault: Fault,
+    flags: &[&str],
+    not_before: Duration,
+) {
     let good = Echo::start("good").await;
-    let broken = FaultyUpstream::start(Fault::ResetMidBody).await;
-    let proxy = Proxy::start(&good, &[("broken", broken.address)], &[]).await;
+    let faulty = FaultyUpstream::start(fault).await;
+    let proxy = Proxy::start(&good, &[("faulty", faulty.address)], flags).await;
     for protocol in [
         TestClient::http1(proxy.listen),
         TestClient::http2(proxy.listen),
@@ -257,39 +263,7 @@ async fn a_reset_mid_body_ends_the_client_body_with_an_error_and_others_keep_ser
         let response = protocol
             .send(
                 http::Method::GET,
-                "/v1/broken",
-                &[],
-                switchyard_e2e::client::empty(),
-            )
-            .await
-            .expect("the head is forwarded");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = tokio::time::timeout(
-            Duration::from_secs(2),
-            http_body_util::BodyExt::collect(response.into_body()),
-        )
-        .await
-        .expect("the body ends, it does not hang");
-        assert!(body.is_err(), "a truncated body must not look complete");
-        proxy.assert_serving().await;
-    }
-    proxy.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_stalled_past_the_body_timeout_is_cut_and_others_keep_serving() {
-    let good = Echo::start("good").await;
-    let stalled = FaultyUpstream::start(Fault::StallMidBody).await;
-    let flags = ["--upstream-body-timeout", "300ms"];
-    let proxy = Proxy::start(&good, &[("stalled", stalled.address)], &flags).await;
-    for protocol in [
-        TestClient::http1(proxy.listen),
-        TestClient::http2(proxy.listen),
-    ] {
-        let response = protocol
-            .send(
-                http::Method::GET,
-                "/v1/stalled",
+                "/v1/faulty",
                 &[],
                 switchyard_e2e::client::empty(),
             )
@@ -302,16 +276,31 @@ async fn a_body_stalled_past_the_body_timeout_is_cut_and_others_keep_serving() {
             http_body_util::BodyExt::collect(response.into_body()),
         )
         .await
-        .expect("the stalled body is cut, it does not hang");
-        assert!(body.is_err(), "a cut body must not look complete");
+        .expect("the body ends, it does not hang");
         assert!(
-            started.elapsed() >= Duration::from_millis(250),
-            "cut before the timeout: {:?}",
+            body.is_err(),
+            "{fault:?}: a broken body must not look complete"
+        );
+        assert!(
+            started.elapsed() >= not_before,
+            "{fault:?}: cut after {:?}",
             started.elapsed()
         );
         proxy.assert_serving().await;
     }
     proxy.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_mid_body_ends_the_client_body_with_an_error_and_others_keep_serving() {
+    assert_body_breaks_and_others_keep_serving(Fault::ResetMidBody, &[], Duration::ZERO).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_stalled_past_the_body_timeout_is_cut_and_others_keep_serving() {
+    let flags = ["--upstream-body-timeout", "300ms"];
+    let not_before = Duration::from_millis(250);
+    assert_body_breaks_and_others_keep_serving(Fault::StallMidBody, &flags, not_before).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

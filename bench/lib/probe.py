@@ -15,6 +15,9 @@
   `nginx -s reload`), alternating between two versions, and after each swap polls
   a URL in a tight loop until the answer carries the new version's header value:
   the time from the swap to the first request served by the new generation.
+- `run -- COMMAND...`: runs COMMAND under GNU time (output discarded, at most
+  `--timeout` seconds) and prints its wall time, peak resident memory and exit code
+  (all `null` on time-out).
 """
 
 import argparse
@@ -25,6 +28,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -203,6 +207,25 @@ def swap(args: argparse.Namespace) -> dict:
     }
 
 
+def run(args: argparse.Namespace) -> dict:
+    """Wall time, peak RSS and exit code of one command; the peak is GNU time's (a
+    Python child would start from this interpreter's resident memory)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
+        command = ["/usr/bin/time", "-f", "%M %x", "-o", measured.name, *args.argv]
+        started = time.monotonic()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            child.wait(timeout=args.timeout)
+            seconds = time.monotonic() - started
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, 9)  # GNU time and the command it measures
+            child.wait()
+            return {"seconds": None, "max_rss_kb": None, "exit": None}
+        peak_kb, code = measured.read().split()[-2:]
+    return {"seconds": round(seconds, 4), "max_rss_kb": int(peak_kb), "exit": int(code)}
+
+
 def main() -> None:
     """Dispatches the subcommands."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -235,9 +258,12 @@ def main() -> None:
     p.add_argument("--period", type=float, default=0.1)
     p.add_argument("--duration", type=float, default=20.0)
     p.add_argument("--timeout", type=float, default=2.0, help="give up on one swap after")
+    p = commands.add_parser("run")
+    p.add_argument("--timeout", type=float, default=300.0)
+    p.add_argument("argv", nargs="+", help="the command, after --")
     args = parser.parse_args()
     handler = {"ports": ports, "ready": ready, "log-time": log_time, "split": split,
-               "swap": swap}[args.command]
+               "swap": swap, "run": run}[args.command]
     result = handler(args)
     if result is not None:
         print(json.dumps(result))

@@ -24,7 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 
 RECORDED = {"throughput": ["throughput", "fixed_rate"], "reload": ["reload"],
-            "scale": ["scale"], "split": ["split"], "cpu": ["cpu"]}
+            "scale": ["scale"], "split": ["split"], "cpu": ["cpu"],
+            "compiler": ["compiler", "compare"]}
 NGINX_FAST = ["nginx-plain", "nginx-split"]
 
 
@@ -203,6 +204,12 @@ def summarise(records):
             "user_us_per_request": median([per_request(r, 0) for r in runs]),
             "system_us_per_request": median([per_request(r, 1) for r in runs]),
         })
+    for (system, variant), runs in sorted(grouped(records, "compiler").items(),
+                                          key=lambda item: int(item[0][1])):
+        summary["compiler"].append(process_summary(runs, services=int(variant)))
+    for (system, variant), runs in sorted(grouped(records, "compare").items(),
+                                          key=lambda item: (item[0][1], item[0][0])):
+        summary["compare"].append(process_summary(runs, system=system, pair=variant))
     for (system, variant), runs in grouped(records, "split").items():
         summary["split"].append({
             "system": system, "method": variant, "rounds": len(runs),
@@ -213,6 +220,17 @@ def summarise(records):
                            if k != "200"),
         })
     return dict(summary)
+
+
+def process_summary(runs, **keys):
+    """Medians of `probe.py run` measurements: wall time, peak RSS, exit codes."""
+    finished = [r["run"] for r in runs if r["run"]["seconds"] is not None]
+    return {
+        **keys, "rounds": len(runs), "timed_out": len(runs) - len(finished),
+        "seconds": median([r["seconds"] for r in finished]),
+        "max_rss_mib": median([r["max_rss_kb"] / 1024 for r in finished]),
+        "exits": sorted({r["run"]["exit"] for r in runs}, key=str),
+    }
 
 
 def verdicts(summary):
@@ -245,6 +263,12 @@ def verdicts(summary):
         out.append({"goal": f"swap to first new-generation answer p99 < 100 ms ({row['mode']})",
                     "value": p99,
                     "met": p99 is not None and p99 < 100 and row["swaps_not_seen"] == 0})
+    for row in summary.get("compiler", []):
+        if row["services"] == 1000:
+            seconds = row["seconds"]
+            out.append({"goal": "switchyard build of 1,000 services under 2 s",
+                        "value": seconds,
+                        "met": seconds is not None and seconds < 2 and row["exits"] == [0]})
     scale = {s["operations"]: s for s in summary.get("scale", [])}
     if scale:
         low, high = scale[min(scale)], scale[max(scale)]
@@ -272,6 +296,12 @@ def smoke_problems(records, expected):
             problems.append(f"{label}: statuses {r['h2load']['statuses']}")
         if "split" in r and set(r["split"]["statuses"]) - {"200"}:
             problems.append(f"{label}: statuses {r['split']['statuses']}")
+        if r["scenario"] == "compiler" and r["run"]["exit"] != 0:
+            problems.append(f"{label}: switchyard build exited {r['run']['exit']}")
+        # compare exits 1 when a change is breaking; anything else is a failure.
+        if r["scenario"] == "compare" and r["system"] == "switchyard" \
+                and r["run"]["exit"] not in (0, 1):
+            problems.append(f"{label}: switchyard compare exited {r['run']['exit']}")
     return problems
 
 
@@ -384,6 +414,26 @@ def markdown(meta, summary, goals):
                   "", "Hottest symbols:", "", "```"]
         parts += [f"{pct:6.2f}%  {symbol[:110]}" for pct, symbol in profile["top"]]
         parts += ["```", ""]
+    parts += [
+        "## 6. The compiler at scale (wall time and peak RSS of one process, medians)",
+        "",
+        "`switchyard build` on generated repositories (services × 2 environments × 20 "
+        "operations):",
+        "",
+        table(["services", "operations", "seconds", "peak RSS MiB", "exit codes"],
+              [[c["services"], c["services"] * 2 * 20, fmt(c["seconds"], 3),
+                c["max_rss_mib"], ", ".join(str(e) for e in c["exits"])]
+               for c in summary.get("compiler", [])]),
+        "",
+        "`switchyard compare` beside `openapi-diff` (npm) on the same pairs (exit 1: a "
+        "breaking change found; `–` seconds: stopped at the time-out):",
+        "",
+        table(["tool", "pair", "runs", "seconds", "peak RSS MiB", "timed out", "exit codes"],
+              [[c["system"], c["pair"], c["rounds"], fmt(c["seconds"], 3), c["max_rss_mib"],
+                c["timed_out"], ", ".join(str(e) for e in c["exits"])]
+               for c in summary.get("compare", [])]),
+        "",
+    ]
     if meta.get("notes"):
         parts += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
     return "\n".join(parts)

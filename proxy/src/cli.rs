@@ -20,7 +20,8 @@ pub struct Args {
     /// Address to serve API traffic on (HTTP/1.1 and HTTP/2 prior knowledge).
     #[arg(long, value_name = "ADDR")]
     pub listen: SocketAddr,
-    /// Address of the admin endpoints (`/healthz`, `/readyz`).
+    /// Address of the admin endpoints (`/healthz`, `/readyz`, `/metrics`, the status
+    /// page `/` and its data `/status.json`).
     #[arg(long, value_name = "ADDR")]
     pub admin: Option<SocketAddr>,
     /// Time allowed to connect to an upstream endpoint (then 502).

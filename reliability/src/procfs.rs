@@ -14,15 +14,22 @@ pub struct Sample {
     pub fds: usize,
 }
 
-/// Samples process `pid`; fails when it is gone.
+/// Samples process `pid`; fails when it has exited (gone, or a zombie not yet reaped).
 pub fn sample(pid: u32) -> anyhow::Result<Sample> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .with_context(|| format!("process {pid} is gone"))?;
-    let rss_kib = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+    let exited = || format!("the proxy (process {pid}) has exited");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).with_context(exited)?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(str::trim)
+    };
+    if field("State:").is_some_and(|state| state.starts_with('Z')) {
+        bail!(exited());
+    }
+    let rss_kib = field("VmRSS:")
         .and_then(|value| value.split_whitespace().next())
-        .context("no VmRSS")?
+        .with_context(exited)?
         .parse()?;
     let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))?.count();
     Ok(Sample { rss_kib, fds })

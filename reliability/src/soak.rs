@@ -111,11 +111,19 @@ async fn main() -> anyhow::Result<()> {
         .min(settings.duration);
     let counts = Counts::default();
 
-    let (swapped, ()) = tokio::join!(
-        swap_every_second(&shop, pid, started, end),
-        load::load(&shop, settings.rate, end, &counts)
-    );
-    let swaps = swapped?;
+    let swapping = swap_every_second(&shop, pid, started, end);
+    let loading = load::load(&shop, settings.rate, end, &counts);
+    tokio::pin!(swapping, loading);
+    // A swapper error (the proxy exited, a file could not be written) ends the run at
+    // once; otherwise both run to the end.
+    let swaps = tokio::select! {
+        swapped = &mut swapping => {
+            let swaps = swapped?;
+            (&mut loading).await;
+            swaps
+        }
+        () = &mut loading => swapping.await?,
+    };
 
     let after_warm_up: Vec<Sample> = swaps
         .samples

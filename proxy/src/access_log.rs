@@ -4,11 +4,12 @@
 //! buffer (no `serde_json::Value`, no allocation per line). A worker hands a batch to a
 //! bounded channel with `try_send` once it holds 32 KiB, every 100 ms, and when the
 //! worker stops: a request never waits, and the writer is woken per batch, not per
-//! line. A writer task owns the sink behind a buffer, flushes when the channel goes
-//! idle, and drains and flushes on shutdown. Batches that do not fit are dropped, their
-//! lines counted in `switchyard_access_log_dropped_total` and warned about at most
-//! every 10 seconds.
+//! line. The writer task writes each batch whole with one blocking write (on tokio's
+//! blocking pool, no buffer in between, so the bytes are not copied again) and drains
+//! what is queued on shutdown. Batches that do not fit are dropped, their lines counted
+//! in `switchyard_access_log_dropped_total` and warned about at most every 10 seconds.
 
+use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +20,6 @@ use http::{HeaderMap, HeaderValue};
 use prometheus_client::metrics::counter::Counter;
 
 use crate::json_line;
-use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, watch};
 
 /// Bytes of lines a worker collects before handing them over as one batch.
@@ -30,9 +30,6 @@ const CAPACITY: usize = 256;
 
 /// How often a worker hands over a partial batch, so that lines appear at low traffic.
 pub const HANDOVER_EVERY: Duration = Duration::from_millis(100);
-
-/// How long the channel must stay empty before buffered lines are flushed.
-const IDLE_FLUSH: Duration = Duration::from_millis(200);
 
 /// Seconds between two warnings about dropped lines.
 const WARN_EVERY_SECONDS: u64 = 10;
@@ -333,16 +330,18 @@ fn take(pending: &mut Batch) -> Batch {
     )
 }
 
+/// Where the writer puts lines: a file opened for appending, or standard output.
+type Sink = Box<dyn Write + Send>;
+
 impl Writer {
-    /// Writes lines until `shutdown` fires (or every handle is gone), then drains what is
-    /// queued and flushes.
+    /// Writes batches until `shutdown` fires (or every handle is gone), then drains what
+    /// is queued.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
-        let sink: Box<dyn AsyncWrite + Unpin + Send> = match &self.destination {
-            Destination::File(path) => match tokio::fs::OpenOptions::new()
+        let mut sink: Sink = match &self.destination {
+            Destination::File(path) => match std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(path)
-                .await
             {
                 Ok(file) => Box::new(file),
                 Err(error) => {
@@ -350,45 +349,43 @@ impl Writer {
                     return;
                 }
             },
-            Destination::Stdout | Destination::Off => Box::new(tokio::io::stdout()),
+            Destination::Stdout | Destination::Off => Box::new(std::io::stdout()),
         };
-        let mut sink = BufWriter::with_capacity(64 * 1024, sink);
-        let mut dirty = false;
         loop {
-            tokio::select! {
-                batch = self.receiver.recv() => match batch {
-                    Some(batch) => {
-                        write(&mut sink, &batch.bytes).await;
-                        dirty = true;
-                    }
-                    None => break,
-                },
-                () = tokio::time::sleep(IDLE_FLUSH), if dirty => {
-                    flush(&mut sink).await;
-                    dirty = false;
-                }
+            let batch = tokio::select! {
+                batch = self.receiver.recv() => batch,
                 () = crate::server::signalled(&mut shutdown) => {
                     self.receiver.close();
-                    while let Some(batch) = self.receiver.recv().await {
-                        write(&mut sink, &batch.bytes).await;
-                    }
-                    break;
+                    self.receiver.recv().await
                 }
+            };
+            let Some(batch) = batch else {
+                return;
+            };
+            match write(sink, batch.bytes).await {
+                Some(kept) => sink = kept,
+                None => return,
             }
         }
-        flush(&mut sink).await;
     }
 }
 
-async fn write<W: AsyncWrite + Unpin>(sink: &mut W, lines: &[u8]) {
-    if let Err(error) = sink.write_all(lines).await {
-        tracing::warn!(%error, "cannot write the access log");
-    }
-}
-
-async fn flush<W: AsyncWrite + Unpin>(sink: &mut W) {
-    if let Err(error) = sink.flush().await {
-        tracing::warn!(%error, "cannot flush the access log");
+/// Writes `lines` to `sink` on the blocking pool and hands the sink back; `None` when
+/// the blocking task could not run (the runtime is shutting down).
+async fn write(mut sink: Sink, lines: Vec<u8>) -> Option<Sink> {
+    let written = tokio::task::spawn_blocking(move || {
+        if let Err(error) = sink.write_all(&lines).and_then(|()| sink.flush()) {
+            tracing::warn!(%error, "cannot write the access log");
+        }
+        sink
+    })
+    .await;
+    match written {
+        Ok(sink) => Some(sink),
+        Err(error) => {
+            tracing::error!(%error, "the access log writer stopped");
+            None
+        }
     }
 }
 

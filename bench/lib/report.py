@@ -25,6 +25,7 @@ from pathlib import Path
 
 RECORDED = {"throughput": ["throughput", "fixed_rate"], "reload": ["reload"],
             "scale": ["scale"], "split": ["split"], "cpu": ["cpu"],
+            "instructions": ["instructions"],
             "compiler": ["compiler", "compare"]}
 NGINX_FAST = ["nginx-plain", "nginx-split"]
 
@@ -204,6 +205,11 @@ def summarise(records):
             "user_us_per_request": median([per_request(r, 0) for r in runs]),
             "system_us_per_request": median([per_request(r, 1) for r in runs]),
         })
+    for (system, variant), runs in grouped(records, "instructions").items():
+        summary["instructions"].append({
+            "system": system, "requests": runs[0]["requests"],
+            "per_request": round(runs[0]["instructions"] / runs[0]["requests"]),
+        })
     for (system, variant), runs in sorted(grouped(records, "compiler").items(),
                                           key=lambda item: int(item[0][1])):
         summary["compiler"].append(process_summary(runs, services=int(variant)))
@@ -337,7 +343,7 @@ def markdown(meta, summary, goals):
         f"Settings: {s['rounds']} rounds (alternating systems within each round), "
         f"{s['seconds']} s per throughput run, {s['reload_seconds']} s per reload run; "
         f"{s['workers']} worker(s) for nginx (`worker_processes`) and for switchyard "
-        f"(`TOKIO_WORKER_THREADS`); pinning: {s['pinning']}; binaries: {s['profile']}; "
+        f"(`--workers`); pinning: {s['pinning']}; binaries: {s['profile']}; "
         f"switchyard features on: {', '.join(s['features'])}; nginx: {s['nginx_split']}.",
         "",
         "## Goals",
@@ -402,6 +408,18 @@ def markdown(meta, summary, goals):
                for c in summary.get("cpu", [])]),
         "",
     ]
+    if summary.get("instructions"):
+        counted = {c["system"]: c["per_request"] for c in summary["instructions"]}
+        base = counted.get("nginx-split")
+        parts += [
+            "User-space instructions per proxied request, counted by callgrind (one "
+            "worker each, 8 connections, after a warm-up; independent of the machine's "
+            "load):", "",
+            table(["system", "requests", "instructions/request", "× nginx-split"],
+                  [[c["system"], c["requests"], c["per_request"],
+                    fmt(c["per_request"] / base, 2) if base else "–"]
+                   for c in summary["instructions"]]),
+            ""]
     cost = access_log_cost(summary)
     if cost:
         parts += [cost, ""]
@@ -440,16 +458,25 @@ def markdown(meta, summary, goals):
 
 
 def access_log_cost(summary):
-    """A sentence on what the access log costs: switchyard with it on beside off."""
+    """A sentence on what the access log costs: switchyard with it on beside off, in
+    instructions (repeatable) and in wall-clock throughput (noisy on a shared machine)."""
+    counted = {c["system"]: c["per_request"] for c in summary.get("instructions", [])}
     cpu = {c["system"]: c for c in summary.get("cpu", [])}
+    parts = []
+    if counted.get("switchyard") and counted.get("switchyard-no-log"):
+        parts.append(f"{counted['switchyard'] / counted['switchyard-no-log']:.3f}× the "
+                     f"instructions per request ({counted['switchyard']:,} against "
+                     f"{counted['switchyard-no-log']:,}, callgrind)")
     on, off = cpu.get("switchyard"), cpu.get("switchyard-no-log")
-    if not on or not off or not off["rps"]:
+    if on and off and off["rps"]:
+        total = lambda c: (c["user_us_per_request"] or 0) + (c["system_us_per_request"] or 0)
+        parts.append(f"{on['rps'] / off['rps']:.3f}× the req/s and "
+                     f"{total(on) / total(off):.3f}× the CPU per request under wrk")
+    if not parts:
         return None
-    total = lambda c: (c["user_us_per_request"] or 0) + (c["system_us_per_request"] or 0)
-    return (f"Cost of the access log (`switchyard` logs every request to a file, "
-            f"`switchyard-no-log` runs with `--access-log off`; both have metrics and "
-            f"the status page's recorders on): req/s with it {on['rps'] / off['rps']:.3f}× "
-            f"without it, CPU per request {total(on) / total(off):.3f}×.")
+    return ("Cost of the access log (`switchyard` logs every request to a file, "
+            "`switchyard-no-log` runs with `--access-log off`; both have metrics and the "
+            "status page's recorders on): with it, " + "; ".join(parts) + ".")
 
 
 def read_records(path):

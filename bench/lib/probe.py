@@ -16,8 +16,8 @@
   a URL in a tight loop until the answer carries the new version's header value:
   the time from the swap to the first request served by the new generation.
 - `run -- COMMAND...`: runs COMMAND under GNU time (output discarded, at most
-  `--timeout` seconds) and prints its wall time, peak resident memory and exit code
-  (all `null` on time-out).
+  `--timeout` seconds) and prints its wall time, peak resident memory, exit code and
+  the first line of its standard error that names an error (all `null` on time-out).
 """
 
 import argparse
@@ -210,20 +210,24 @@ def swap(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> dict:
     """Wall time, peak RSS and exit code of one command; the peak is GNU time's (a
     Python child would start from this interpreter's resident memory)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as measured:
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as measured, \
+            tempfile.TemporaryFile("w+") as errors:
         command = ["/usr/bin/time", "-f", "%M %x", "-o", measured.name, *args.argv]
         started = time.monotonic()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+                                 stderr=errors, start_new_session=True)
         try:
             child.wait(timeout=args.timeout)
             seconds = time.monotonic() - started
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, 9)  # GNU time and the command it measures
             child.wait()
-            return {"seconds": None, "max_rss_kb": None, "exit": None}
+            return {"seconds": None, "max_rss_kb": None, "exit": None, "error": None}
         peak_kb, code = measured.read().split()[-2:]
-    return {"seconds": round(seconds, 4), "max_rss_kb": int(peak_kb), "exit": int(code)}
+        errors.seek(0)
+        error = next((line.strip()[:120] for line in errors if "rror" in line), None)
+    return {"seconds": round(seconds, 4), "max_rss_kb": int(peak_kb), "exit": int(code),
+            "error": error}
 
 
 def main() -> None:

@@ -236,6 +236,7 @@ def process_summary(runs, **keys):
         "seconds": median([r["seconds"] for r in finished]),
         "max_rss_mib": median([r["max_rss_kb"] / 1024 for r in finished]),
         "exits": sorted({r["run"]["exit"] for r in runs}, key=str),
+        "error": next((r["run"].get("error") for r in runs if r["run"].get("error")), None),
     }
 
 
@@ -444,11 +445,14 @@ def markdown(meta, summary, goals):
                for c in summary.get("compiler", [])]),
         "",
         "`switchyard compare` beside `openapi-diff` (npm) on the same pairs (exit 1: a "
-        "breaking change found; `–` seconds: stopped at the time-out):",
+        "breaking change found, unless an error is shown; `–` seconds: stopped at the "
+        "time-out):",
         "",
-        table(["tool", "pair", "runs", "seconds", "peak RSS MiB", "timed out", "exit codes"],
+        table(["tool", "pair", "runs", "seconds", "peak RSS MiB", "timed out", "exit codes",
+               "error"],
               [[c["system"], c["pair"], c["rounds"], fmt(c["seconds"], 3), c["max_rss_mib"],
-                c["timed_out"], ", ".join(str(e) for e in c["exits"])]
+                c["timed_out"], ", ".join(str(e) for e in c["exits"]),
+                "`" + c["error"].replace("|", "\\|") + "`" if c["error"] else ""]
                for c in summary.get("compare", [])]),
         "",
     ]

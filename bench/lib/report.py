@@ -207,7 +207,7 @@ def summarise(records):
         })
     for (system, variant), runs in grouped(records, "instructions").items():
         summary["instructions"].append({
-            "system": system, "requests": runs[0]["requests"],
+            "system": system, "bundle": variant, "requests": runs[0]["requests"],
             "per_request": round(runs[0]["instructions"] / runs[0]["requests"]),
         })
     for (system, variant), runs in sorted(grouped(records, "compiler").items(),
@@ -276,6 +276,16 @@ def verdicts(summary):
             out.append({"goal": "switchyard build of 1,000 services under 2 s",
                         "value": seconds,
                         "met": seconds is not None and seconds < 2 and row["exits"] == [0]})
+    at_scale = {c["bundle"]: c["per_request"] for c in summary.get("instructions", [])
+                if c["system"] == "switchyard" and c["bundle"].endswith(" operations")}
+    if len(at_scale) >= 2:
+        sizes = sorted(at_scale, key=lambda bundle: int(bundle.split()[0]))
+        low, high = at_scale[sizes[0]], at_scale[sizes[-1]]
+        out.append({
+            "goal": f"instructions per request at {sizes[-1]} within 5% of {sizes[0]}",
+            "value": round(high / low, 3),
+            "met": high <= 1.05 * low,
+        })
     scale = {s["operations"]: s for s in summary.get("scale", [])}
     if scale:
         low, high = scale[min(scale)], scale[max(scale)]
@@ -410,14 +420,16 @@ def markdown(meta, summary, goals):
         "",
     ]
     if summary.get("instructions"):
-        counted = {c["system"]: c["per_request"] for c in summary["instructions"]}
+        counted = {c["system"]: c["per_request"] for c in summary["instructions"]
+                   if c["bundle"] == "canary"}
         base = counted.get("nginx-split")
         parts += [
             "User-space instructions per proxied request, counted by callgrind (one "
             "worker each, 8 connections, after a warm-up; independent of the machine's "
-            "load):", "",
-            table(["system", "requests", "instructions/request", "× nginx-split"],
-                  [[c["system"], c["requests"], c["per_request"],
+            "load). `canary`: the one-operation canary of the throughput scenario; "
+            "`N operations`: the scale scenario's bundles, every operation in turn:", "",
+            table(["system", "bundle", "requests", "instructions/request", "× nginx-split"],
+                  [[c["system"], c["bundle"], c["requests"], c["per_request"],
                     fmt(c["per_request"] / base, 2) if base else "–"]
                    for c in summary["instructions"]]),
             ""]
@@ -464,7 +476,8 @@ def markdown(meta, summary, goals):
 def access_log_cost(summary):
     """A sentence on what the access log costs: switchyard with it on beside off, in
     instructions (repeatable) and in wall-clock throughput (noisy on a shared machine)."""
-    counted = {c["system"]: c["per_request"] for c in summary.get("instructions", [])}
+    counted = {c["system"]: c["per_request"] for c in summary.get("instructions", [])
+               if c["bundle"] == "canary"}
     cpu = {c["system"]: c for c in summary.get("cpu", [])}
     parts = []
     if counted.get("switchyard") and counted.get("switchyard-no-log"):

@@ -17,7 +17,7 @@ use crate::access_log::{
     Entry, WorkerLog, api_key_fingerprint, api_key_text, new_request_id, unix_seconds,
     usable_request_id,
 };
-use crate::body_limit::{LimitedBody, TooLarge, Tripwire};
+use crate::body_limit::{self, LimitedBody, TooLarge};
 use crate::headers::{
     DEPRECATION, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
@@ -201,7 +201,7 @@ impl Forwarder {
             }
         };
         let (head, body) = request.into_parts();
-        let (body, tripwire) = match LimitedBody::new(body, self.max_body_bytes) {
+        let body = match body_limit::limit(body, self.max_body_bytes) {
             Ok(limited) => limited,
             Err(error) => return (too_large(&error, route.api()), None),
         };
@@ -213,7 +213,7 @@ impl Forwarder {
             .await
         {
             Ok(response) => response,
-            Err(_) if tripwire.as_ref().is_some_and(Tripwire::tripped) => {
+            Err(error) if body_limit::passed_limit(&error) => {
                 let limit = self.max_body_bytes;
                 too_large(&TooLarge { limit }, route.api())
             }

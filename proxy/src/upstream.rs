@@ -4,11 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::uri::Authority;
+use http::{Request, Response};
+
 use crate::body_limit::LimitedBody;
 use crate::idle_body::IdleBody;
 use crate::pool::{Pool, PoolError};
-use http::uri::Authority;
-use http::{Request, Response};
 
 /// How the proxy talks to upstreams.
 #[derive(Debug, Clone, Copy)]

@@ -147,16 +147,9 @@ pub fn set_forwarded(
 ) {
     let peer = peer.to_canonical();
     if !trusted.contains(peer) {
-        match cache.for_peer(peer) {
-            Some((xff, forwarded)) => {
-                headers.insert(X_FORWARDED_FOR.clone(), xff);
-                headers.insert(header::FORWARDED, forwarded);
-            }
-            None => {
-                headers.remove(&X_FORWARDED_FOR);
-                headers.remove(header::FORWARDED);
-            }
-        }
+        let (xff, forwarded) = cache.for_peer(peer).unzip();
+        set_or_remove(headers, &X_FORWARDED_FOR, xff);
+        set_or_remove(headers, &header::FORWARDED, forwarded);
         headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
         return;
     }
@@ -233,7 +226,12 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
 }
 
 fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: Vec<u8>) {
-    match header_value(text) {
+    set_or_remove(headers, name, header_value(text));
+}
+
+/// Sets `name` to `value`, or removes it when there is no value.
+fn set_or_remove(headers: &mut HeaderMap, name: &HeaderName, value: Option<HeaderValue>) {
+    match value {
         Some(value) => {
             headers.insert(name.clone(), value);
         }

@@ -25,7 +25,10 @@ pub fn limit<B: Body>(body: B, limit: u64) -> Result<LimitedBody<B>, TooLarge> {
     if body.size_hint().lower() > limit {
         return Err(TooLarge { limit });
     }
-    Ok(Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)))
+    Ok(Limited::new(
+        body,
+        usize::try_from(limit).unwrap_or(usize::MAX),
+    ))
 }
 
 /// Whether `error`, or any error it was caused by, is a body passing the limit.

@@ -13,18 +13,19 @@
 
 mod load;
 mod procfs;
-mod swap;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use switchyard_e2e::client::TestClient;
 use switchyard_e2e::shop::{Shop, set_weight};
 use tokio::time::MissedTickBehavior;
 
 use crate::load::Counts;
 use crate::procfs::Sample;
+
+/// How long the proxy may take to serve a new bundle before the swap counts as failed.
+const SWAP_PATIENCE: Duration = Duration::from_secs(10);
 
 /// Run settings from the command line.
 struct Settings {
@@ -82,7 +83,6 @@ async fn swap_every_second(
     started: Instant,
     end: Instant,
 ) -> anyhow::Result<SwapLog> {
-    let admin = TestClient::http1(shop.proxy.admin());
     let mut log = SwapLog::default();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -93,7 +93,7 @@ async fn swap_every_second(
         weight = (weight + 7) % 101;
         let bundle = shop.bundle_with(|bundle| set_weight(bundle, weight));
         log.served_after
-            .push(swap::swap(&shop.path(), &admin, &bundle).await?);
+            .push(shop.publish_within(&bundle, SWAP_PATIENCE).await);
         log.samples.push((started.elapsed(), procfs::sample(pid)?));
     }
     Ok(log)
@@ -160,7 +160,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "bundle swaps        {} ({not_served} not served within {:?}); swap to serve p50 {:?}, p99 {:?}, max {:?}",
         swaps.served_after.len(),
-        swap::SWAP_PATIENCE,
+        SWAP_PATIENCE,
         percentile(&served, 50),
         percentile(&served, 99),
         percentile(&served, 100),

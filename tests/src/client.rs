@@ -125,6 +125,14 @@ impl TestClient {
             .expect("an answer within 10 s")
     }
 
+    /// `GET target` as JSON; `None` when the request fails or the body is not JSON
+    /// (for polls that must not panic).
+    pub async fn json(&self, target: &str) -> Option<serde_json::Value> {
+        let response = self.send(Method::GET, target, &[], empty()).await.ok()?;
+        let body = response.into_body().collect().await.ok()?.to_bytes();
+        serde_json::from_slice(&body).ok()
+    }
+
     /// `GET target` with headers.
     pub async fn get(&self, target: &str, headers: &[(&str, &str)]) -> TestResponse {
         self.request(Method::GET, target, headers).await

@@ -158,20 +158,37 @@ impl ProxyProcess {
         done: impl Fn(&serde_json::Value) -> bool,
         what: &str,
     ) -> serde_json::Value {
-        let admin = TestClient::http1(self.admin);
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let ready = admin.get("/readyz", &[]).await.json();
-            if done(&ready) {
-                return ready;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {what}; readyz says {ready}\n{}",
+        match self.poll_readyz(done, PATIENCE).await {
+            Ok((ready, _)) => ready,
+            Err(last) => panic!(
+                "waited for {what}; readyz says {last:?}\n{}",
                 self.logs().join("\n")
-            );
+            ),
+        }
+    }
+
+    /// Polls `/readyz` every 2 ms until `done` holds of its JSON, for at most `patience`
+    /// (an answer that fails or is not JSON counts as not done); returns that answer and
+    /// how long it took, or the last JSON answer seen.
+    pub async fn poll_readyz(
+        &self,
+        done: impl Fn(&serde_json::Value) -> bool,
+        patience: Duration,
+    ) -> Result<(serde_json::Value, Duration), Option<serde_json::Value>> {
+        let admin = TestClient::http1(self.admin);
+        let started = Instant::now();
+        let mut last = None;
+        while started.elapsed() < patience {
+            let left = patience.saturating_sub(started.elapsed());
+            if let Ok(Some(ready)) = tokio::time::timeout(left, admin.json("/readyz")).await {
+                if done(&ready) {
+                    return Ok((ready, started.elapsed()));
+                }
+                last = Some(ready);
+            }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
+        Err(last)
     }
 
     /// Sends SIGTERM without waiting.

@@ -75,6 +75,15 @@ impl Shop {
         self.proxy.wait_for_generation(&bundle.generation).await;
     }
 
+    /// Like [`Shop::publish`] without panicking: how long the proxy took to serve the
+    /// bundle once written, or `None` when it did not within `patience`.
+    pub async fn publish_within(&self, bundle: &Bundle, patience: Duration) -> Option<Duration> {
+        write_by_rename(&self.path(), &bundle.to_file_bytes());
+        let serves = |ready: &serde_json::Value| ready["generation"] == bundle.generation.as_str();
+        let served = self.proxy.poll_readyz(serves, patience).await;
+        served.ok().map(|(_, took)| took)
+    }
+
     /// An HTTP/1.1 client for the proxy.
     pub fn client(&self) -> TestClient {
         self.proxy.client()

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use http_body_util::{BodyExt, Channel, Either, Full};
+use http_body_util::{Channel, Either, Full};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -127,27 +127,14 @@ async fn post(client: &TestClient, sizes: &[usize], streamed: bool) -> TestRespo
     } else {
         Either::Left(Full::new(chunks.concat().into()))
     };
-    let exchange = async {
-        let response = client
-            .send(
-                Method::POST,
-                "/v2/products",
-                &[("x-echo-read-body", "1")],
-                body,
-            )
-            .await
-            .expect("the proxy answers");
-        let (parts, body) = response.into_parts();
-        TestResponse {
-            status: parts.status,
-            headers: parts.headers,
-            version: parts.version,
-            body: body.collect().await.expect("the whole answer").to_bytes(),
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), exchange)
+    client
+        .request_with_body(
+            Method::POST,
+            "/v2/products",
+            &[("x-echo-read-body", "1")],
+            body,
+        )
         .await
-        .expect("an answer within 10 s")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -101,14 +101,22 @@ impl TestClient {
         target: &str,
         headers: &[(&str, &str)],
     ) -> TestResponse {
+        self.request_with_body(method, target, headers, empty())
+            .await
+    }
+
+    /// Sends a request with `body` and reads the whole answer (panics after 10 s or on
+    /// errors).
+    pub async fn request_with_body(
+        &self,
+        method: Method,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: TestBody,
+    ) -> TestResponse {
         let exchange = async {
             let response = self
-                .send(
-                    method,
-                    target,
-                    headers,
-                    Either::Left(Full::new(Bytes::new())),
-                )
+                .send(method, target, headers, body)
                 .await
                 .expect("the proxy answers");
             let (parts, body) = response.into_parts();

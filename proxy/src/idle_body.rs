@@ -74,12 +74,13 @@ where
             }
             Poll::Pending => {}
         }
-        let deadline = Instant::now() + this.timeout;
+        let timeout = this.timeout;
         let timer = this
             .timer
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        // The clock is read once per wait, not on every poll of the same wait.
         if !this.armed {
-            timer.as_mut().reset(deadline);
+            timer.as_mut().reset(Instant::now() + timeout);
             this.armed = true;
         }
         match timer.as_mut().poll(context) {

@@ -49,10 +49,13 @@ fn settings() -> anyhow::Result<Settings> {
         };
         match flag.as_str() {
             "--proxy" => proxy = Some(PathBuf::from(value()?)),
-            "--seconds" => duration = Duration::from_secs(value()?.parse()?),
-            "--minutes" => duration = Duration::from_secs(60 * value()?.parse::<u64>()?),
-            "--rate" => rate = value()?.parse()?,
-            "--max-growth" => max_growth_percent = value()?.parse()?,
+            "--seconds" => duration = Duration::from_secs(number(&flag, &value()?)?),
+            "--minutes" => {
+                let minutes: u64 = number(&flag, &value()?)?;
+                duration = Duration::from_secs(minutes.saturating_mul(60));
+            }
+            "--rate" => rate = number(&flag, &value()?)?,
+            "--max-growth" => max_growth_percent = number(&flag, &value()?)?,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -65,6 +68,12 @@ fn settings() -> anyhow::Result<Settings> {
         rate,
         max_growth_percent,
     })
+}
+
+/// `text` as the number `flag` takes, or an error naming both.
+fn number<T: std::str::FromStr>(flag: &str, text: &str) -> anyhow::Result<T> {
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("{flag} takes a number, not `{text}`"))
 }
 
 /// What the swapper saw: per swap how long the proxy took to serve it (`None`: not in

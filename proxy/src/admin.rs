@@ -9,6 +9,7 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 
 use crate::access_log::unix_seconds;
+use crate::framing;
 use crate::respond::{self, ProxyBody};
 use crate::state::State;
 use crate::status::{Status, page};
@@ -19,6 +20,9 @@ const ENDPOINTS: &str =
 
 /// Answers an admin request.
 pub fn handle<B>(state: &State, request: &Request<B>) -> Response<ProxyBody> {
+    if let Some(refusal) = framing::refusal(request) {
+        return refusal;
+    }
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return respond::error(
             StatusCode::METHOD_NOT_ALLOWED,

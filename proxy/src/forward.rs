@@ -18,6 +18,7 @@ use crate::access_log::{
     usable_request_id,
 };
 use crate::body_limit::{self, LimitedBody, TooLarge};
+use crate::framing;
 use crate::headers::{
     DEPRECATION, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
     set_forwarded, strip_hop_by_hop, tag_request,
@@ -86,15 +87,20 @@ impl Forwarder {
             .log
             .enabled()
             .then(|| (address, api_key.map(api_key_text)));
+        let refusal = framing::refusal(&request);
         let decision = table.route(request.method(), uri.path(), request.headers());
         let mut served = Served::default();
-        let mut response = match decision {
-            Decision::BadPath(error) => {
+        let mut response = match (refusal, decision) {
+            (Some(refusal), _) => {
+                metrics.reject("ambiguous_framing");
+                refusal
+            }
+            (None, Decision::BadPath(error)) => {
                 tracing::debug!(path = uri.path(), reason = error.reason(), "bad path");
                 metrics.reject("bad_path");
                 respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string())
             }
-            Decision::NotFound => {
+            (None, Decision::NotFound) => {
                 metrics.reject("not_found");
                 respond::error(
                     StatusCode::NOT_FOUND,
@@ -102,7 +108,7 @@ impl Forwarder {
                     "no API operation is declared at this path",
                 )
             }
-            Decision::MethodNotAllowed { allow } => {
+            (None, Decision::MethodNotAllowed { allow }) => {
                 metrics.reject("method_not_allowed");
                 let mut response = respond::error(
                     StatusCode::METHOD_NOT_ALLOWED,
@@ -114,7 +120,7 @@ impl Forwarder {
                     .insert(http::header::ALLOW, allow.clone());
                 response
             }
-            Decision::Gone { route } => {
+            (None, Decision::Gone { route }) => {
                 let body = route.api().lifecycle.gone_body.clone().unwrap_or_default();
                 let mut response = respond::json(StatusCode::GONE, body);
                 add_version_headers(response.headers_mut(), route.api());
@@ -123,7 +129,7 @@ impl Forwarder {
                 served.route = Some((route, Side::Current));
                 response
             }
-            Decision::Forward(forward) => {
+            (None, Decision::Forward(forward)) => {
                 let route = forward.route;
                 let side = forward.side;
                 served.route = Some((route, side));

@@ -21,6 +21,7 @@ pub mod balance;
 pub mod body_limit;
 pub mod cli;
 pub mod forward;
+pub mod framing;
 pub mod headers;
 pub mod idle_body;
 pub mod json_line;

@@ -15,6 +15,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response};
@@ -28,6 +29,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
+use crate::framing::{FramedStream, FramingReport, FramingWatch};
 use crate::respond::ProxyBody;
 
 /// Limits on what a client may send before its request is routed.
@@ -138,27 +140,37 @@ pub const HYPER_MAX_HEADERS: usize = 100;
 /// The HTTP/2 connection preface.
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+/// The protocol a client connection opens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    Http1,
+    Http2,
+}
+
 /// Waits until the client has sent enough to tell HTTP/1 from HTTP/2 (a byte that is
-/// not the preface, or the whole preface); false if it sends nothing in `timeout` or
+/// not the preface, or the whole preface); `None` if it sends nothing in `timeout` or
 /// closes. hyper-util's protocol sniffing has no deadline of its own, and hyper's
 /// header-read timeout starts only after it: without this, a client that connects and
 /// stays silent would hold a connection forever.
-async fn first_bytes(stream: &TcpStream, timeout: Duration) -> bool {
+async fn first_bytes(stream: &TcpStream, timeout: Duration) -> Option<Opening> {
     let sniff = async {
         let mut buffer = [0u8; H2_PREFACE.len()];
         loop {
             let read = match stream.peek(&mut buffer).await {
-                Ok(0) | Err(_) => return false,
+                Ok(0) | Err(_) => return None,
                 Ok(read) => read,
             };
-            if read == H2_PREFACE.len() || buffer[..read] != H2_PREFACE[..read] {
-                return true;
+            if buffer[..read] != H2_PREFACE[..read] {
+                return Some(Opening::Http1);
+            }
+            if read == H2_PREFACE.len() {
+                return Some(Opening::Http2);
             }
             // Part of the preface: wait for the rest (peek would return the same bytes at once).
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     };
-    tokio::time::timeout(timeout, sniff).await.unwrap_or(false)
+    tokio::time::timeout(timeout, sniff).await.ok().flatten()
 }
 
 /// Resolves when the shutdown signal is set (or its sender is gone).
@@ -177,12 +189,14 @@ pub async fn serve<H, F>(
     H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<ProxyBody>> + Send + 'static,
 {
+    // hyper's HTTP/1 read buffer, which a request head must fit in.
+    let max_head_bytes = limits.max_header_bytes.max(8192);
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(limits.max_header_bytes.max(8192));
+        .max_buf_size(max_head_bytes);
     // hyper parses up to 100 headers in an array on the stack; any other count (even
     // 100 set explicitly) costs a heap array filled on every request.
     if limits.max_headers != HYPER_MAX_HEADERS {
@@ -206,17 +220,25 @@ pub async fn serve<H, F>(
                     let first_bytes_timeout = limits.header_read_timeout;
                     let mut stop = shutdown.clone();
                     connections.spawn(async move {
-                        let started = tokio::select! {
-                            started = first_bytes(&stream, first_bytes_timeout) => started,
-                            () = signalled(&mut stop) => false,
+                        let opening = tokio::select! {
+                            opening = first_bytes(&stream, first_bytes_timeout) => opening,
+                            () = signalled(&mut stop) => None,
                         };
-                        if !started {
+                        let Some(opening) = opening else {
                             return;
-                        }
-                        let service = service_fn(move |request| {
+                        };
+                        let report = (opening == Opening::Http1).then(Arc::<FramingReport>::default);
+                        let watch = report.as_ref().map(|report| {
+                            FramingWatch::new(max_head_bytes, limits.max_headers, Arc::clone(report))
+                        });
+                        let service = service_fn(move |mut request: Request<Incoming>| {
+                            if let Some(ambiguous) = report.as_ref().and_then(|report| report.next_request()) {
+                                request.extensions_mut().insert(ambiguous);
+                            }
                             let response = handler(request, peer);
                             async move { Ok::<_, Infallible>(response.await) }
                         });
+                        let stream = FramedStream::new(stream, watch);
                         let connection = builder.serve_connection(TokioIo::new(stream), service);
                         if let Err(error) = watcher.watch(connection.into_owned()).await {
                             tracing::debug!(%peer, %error, "connection ended with an error");

@@ -211,6 +211,11 @@ impl FramingWatch {
         }
     }
 
+    /// The request heads found so far.
+    pub fn heads(&self) -> u64 {
+        self.heads
+    }
+
     /// Follows `bytes`, the next bytes read from the client.
     pub fn feed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {

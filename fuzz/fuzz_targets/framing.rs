@@ -1,0 +1,33 @@
+//! The proxy's HTTP/1 framing watch (`switchyard_proxy::framing`) on any client bytes.
+//! The first byte chooses the size of the pieces the rest arrives in; the heads found
+//! and the ambiguous head marked must be the same as when it all arrives at once.
+
+#![no_main]
+
+use std::sync::Arc;
+
+use libfuzzer_sys::fuzz_target;
+use switchyard_proxy::framing::{FramingReport, FramingWatch};
+
+/// The heads `watch` found, and the number of the one marked ambiguous (0: none).
+fn watch(stream: &[u8], piece: usize) -> (u64, u64) {
+    let report = Arc::new(FramingReport::default());
+    let mut watch = FramingWatch::new(8192, 100, Arc::clone(&report));
+    for part in stream.chunks(piece) {
+        watch.feed(part);
+    }
+    let heads = watch.heads();
+    let marked = (1..=heads)
+        .find(|_| report.next_request().is_some())
+        .unwrap_or(0);
+    (heads, marked)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&piece, stream)) = data.split_first() else {
+        return;
+    };
+    let whole = watch(stream, stream.len().max(1));
+    let in_pieces = watch(stream, usize::from(piece).max(1));
+    assert_eq!(whole, in_pieces, "pieces of {piece} bytes change what is found");
+});

@@ -191,7 +191,7 @@ impl Metrics {
         );
         registry.register(
             "routing_rejections",
-            "Requests answered without routing (not_found, method_not_allowed, bad_path)",
+            "Requests answered without routing (not_found, method_not_allowed, bad_path, ambiguous_framing)",
             metrics.rejections.clone(),
         );
         registry.register(

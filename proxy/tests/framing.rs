@@ -56,9 +56,8 @@ impl Generated {
             );
         };
         match self {
-            Generated::Bodiless => {
-                out.extend_from_slice(format!("GET /{number} HTTP/1.1\r\nhost: a\r\n\r\n").as_bytes())
-            }
+            Generated::Bodiless => out
+                .extend_from_slice(format!("GET /{number} HTTP/1.1\r\nhost: a\r\n\r\n").as_bytes()),
             Generated::Length(body) => {
                 head(out, &format!("content-length: {}\r\n", body.len()));
                 out.extend_from_slice(body);
@@ -77,7 +76,10 @@ impl Generated {
             }
             Generated::RepeatedLength(body) => {
                 let length = body.len();
-                head(out, &format!("content-length: {length}\r\nContent-Length: {length}\r\n"));
+                head(
+                    out,
+                    &format!("content-length: {length}\r\nContent-Length: {length}\r\n"),
+                );
                 out.extend_from_slice(body);
             }
         }
@@ -151,7 +153,10 @@ fn serve(stream: Vec<u8>, pieces: Vec<usize>) -> Vec<(String, Option<AmbiguousFr
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .half_close(true)
-            .serve_connection(TokioIo::new(FramedStream::new(server, Some(watch))), service);
+            .serve_connection(
+                TokioIo::new(FramedStream::new(server, Some(watch))),
+                service,
+            );
         let send = async move {
             let mut rest = stream.as_slice();
             for piece in pieces.iter().cycle() {

@@ -713,26 +713,27 @@ mod tests {
 
     #[test]
     fn a_head_ends_at_its_first_empty_line_after_the_request_line() {
-        let end =
-            |bytes: &[u8]| find_head_end(bytes).map(|end| (end.length, end.has_framing_header));
-        assert_eq!(
-            end(b"\r\n\nGET / HTTP/1.1\nhost: a\n\nrest"),
-            Some((27, false))
-        );
-        assert_eq!(
-            end(b"GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"),
-            Some((37, true))
-        );
-        assert_eq!(
-            end(b"GET / HTTP/1.1\r\nTRANSFER-ENCODING:chunked\r\n\r\n"),
-            Some((45, true))
-        );
-        assert_eq!(
-            end(b"GET / HTTP/1.1\r\nx-content-length: 0\r\n\r\n"),
-            Some((39, false))
-        );
-        assert_eq!(end(b"GET / HTTP/1.1\r\nhost: a\r\n"), None);
-        assert_eq!(end(b"\r\n\r\n"), None);
+        let cases: [(&[u8], Option<(usize, bool)>); 6] = [
+            (b"\r\n\nGET / HTTP/1.1\nhost: a\n\nrest", Some((27, false))),
+            (
+                b"GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                Some((37, true)),
+            ),
+            (
+                b"GET / HTTP/1.1\r\nTRANSFER-ENCODING:chunked\r\n\r\n",
+                Some((45, true)),
+            ),
+            (
+                b"GET / HTTP/1.1\r\nx-content-length: 0\r\n\r\n",
+                Some((39, false)),
+            ),
+            (b"GET / HTTP/1.1\r\nhost: a\r\n", None),
+            (b"\r\n\r\n", None),
+        ];
+        for (bytes, expected) in cases {
+            let found = find_head_end(bytes).map(|end| (end.length, end.has_framing_header));
+            assert_eq!(found, expected, "{:?}", String::from_utf8_lossy(bytes));
+        }
     }
 
     #[test]

@@ -713,7 +713,9 @@ mod tests {
 
     #[test]
     fn a_head_ends_at_its_first_empty_line_after_the_request_line() {
-        let cases: [(&[u8], Option<(usize, bool)>); 6] = [
+        // The bytes, then the head's length and whether it has a framing header.
+        type Case = (&'static [u8], Option<(usize, bool)>);
+        let cases: [Case; 6] = [
             (b"\r\n\nGET / HTTP/1.1\nhost: a\n\nrest", Some((27, false))),
             (
                 b"GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n",

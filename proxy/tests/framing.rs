@@ -178,8 +178,7 @@ fn serve(stream: Vec<u8>, pieces: Vec<usize>) -> Vec<(String, Option<AmbiguousFr
         .await;
         assert!(served.is_ok(), "hyper did not finish the stream");
         drop(answers);
-        let seen = seen.lock().expect("not poisoned").clone();
-        seen
+        seen.lock().expect("not poisoned").clone()
     })
 }
 

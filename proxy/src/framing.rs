@@ -425,23 +425,27 @@ pub fn find_head_end(bytes: &[u8]) -> Option<HeadEnd> {
         };
     }
     let mut has_framing_header = false;
-    let mut line_start = start + memchr::memchr(b'\n', bytes.get(start..)?)? + 1;
-    loop {
-        let rest = bytes.get(line_start..)?;
-        let line_end = line_start + memchr::memchr(b'\n', rest)?;
-        let line = &bytes[line_start..line_end];
+    // Where the current header line starts; `None` while in the request line.
+    let mut line_start = None;
+    for line_end in memchr::memchr_iter(b'\n', bytes.get(start..)?).map(|at| start + at) {
+        let Some(from) = line_start.replace(line_end + 1) else {
+            continue;
+        };
+        let line = &bytes[from..line_end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
+        let Some(first) = line.first() else {
             return Some(HeadEnd {
                 length: line_end + 1,
                 has_framing_header,
             });
-        }
-        has_framing_header = has_framing_header
-            || is_header(line, b"content-length:")
-            || is_header(line, b"transfer-encoding:");
-        line_start = line_end + 1;
+        };
+        has_framing_header |= match first.to_ascii_lowercase() {
+            b'c' => is_header(line, b"content-length:"),
+            b't' => is_header(line, b"transfer-encoding:"),
+            _ => false,
+        };
     }
+    None
 }
 
 /// Whether a header line starts with `name_and_colon`, in any case.
@@ -522,17 +526,17 @@ fn decimal(value: &[u8]) -> Option<u64> {
     })
 }
 
-/// A client connection whose incoming bytes pass a [`FramingWatch`] on their way to
-/// hyper (HTTP/1), or pass unwatched (HTTP/2, whose frames carry their own lengths).
+/// An HTTP/1 client connection whose incoming bytes pass a [`FramingWatch`] on their
+/// way to hyper.
 #[derive(Debug)]
 pub struct FramedStream<S> {
     stream: S,
-    watch: Option<FramingWatch>,
+    watch: FramingWatch,
 }
 
 impl<S> FramedStream<S> {
-    /// Wraps `stream`; `watch` is `None` for a connection that is not HTTP/1.
-    pub fn new(stream: S, watch: Option<FramingWatch>) -> Self {
+    /// Wraps `stream`, watched by `watch`.
+    pub fn new(stream: S, watch: FramingWatch) -> Self {
         FramedStream { stream, watch }
     }
 }
@@ -546,8 +550,8 @@ impl<S: AsyncRead + Unpin> AsyncRead for FramedStream<S> {
         let this = self.get_mut();
         let before = buffer.filled().len();
         let polled = Pin::new(&mut this.stream).poll_read(context, buffer);
-        if let (Poll::Ready(Ok(())), Some(watch)) = (&polled, &mut this.watch) {
-            watch.feed(&buffer.filled()[before..]);
+        if let Poll::Ready(Ok(())) = polled {
+            this.watch.feed(&buffer.filled()[before..]);
         }
         polled
     }

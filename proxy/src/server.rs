@@ -20,9 +20,9 @@ use std::time::Duration;
 
 use http::{Request, Response};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
+use hyper::server::conn::{http1, http2};
+use hyper::service::{Service, service_fn};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -179,6 +179,32 @@ pub async fn signalled(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
+/// The service of one connection from `peer`: each request goes to `handler`, marked
+/// first when the connection's framing `report` (HTTP/1) says its head was ambiguous.
+fn requests<H, F>(
+    handler: H,
+    peer: SocketAddr,
+    report: Option<Arc<FramingReport>>,
+) -> impl Service<
+    Request<Incoming>,
+    Response = Response<ProxyBody>,
+    Error = Infallible,
+    Future: Send + 'static,
+> + Send
++ 'static
+where
+    H: Fn(Request<Incoming>, SocketAddr) -> F + Send + 'static,
+    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+{
+    service_fn(move |mut request: Request<Incoming>| {
+        if let Some(ambiguous) = report.as_ref().and_then(|report| report.next_request()) {
+            request.extensions_mut().insert(ambiguous);
+        }
+        let response = handler(request, peer);
+        async move { Ok::<_, Infallible>(response.await) }
+    })
+}
+
 /// Serves `listener` with `handler` until `shutdown` fires, then drains.
 pub async fn serve<H, F>(
     listener: TcpListener,
@@ -191,19 +217,21 @@ pub async fn serve<H, F>(
 {
     // hyper's HTTP/1 read buffer, which a request head must fit in.
     let max_head_bytes = limits.max_header_bytes.max(8192);
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
+    // The protocol is known from the connection's first bytes (`first_bytes`), so each
+    // connection goes to its protocol's builder directly: hyper-util's `auto` builder
+    // would read them again and put a rewinding wrapper under every read.
+    let mut http1 = http1::Builder::new();
+    http1
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(max_head_bytes);
     // hyper parses up to 100 headers in an array on the stack; any other count (even
     // 100 set explicitly) costs a heap array filled on every request.
     if limits.max_headers != HYPER_MAX_HEADERS {
-        builder.http1().max_headers(limits.max_headers);
+        http1.max_headers(limits.max_headers);
     }
-    builder
-        .http2()
+    let mut http2 = http2::Builder::new(TokioExecutor::new());
+    http2
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
     let graceful = GracefulShutdown::new();
@@ -215,7 +243,7 @@ pub async fn serve<H, F>(
                     // Nagle only delays small proxied writes; failure to disable it is harmless.
                     let _ = stream.set_nodelay(true);
                     let handler = handler.clone();
-                    let builder = builder.clone();
+                    let (http1, http2) = (http1.clone(), http2.clone());
                     let watcher = graceful.watcher();
                     let first_bytes_timeout = limits.header_read_timeout;
                     let mut stop = shutdown.clone();
@@ -227,20 +255,20 @@ pub async fn serve<H, F>(
                         let Some(opening) = opening else {
                             return;
                         };
-                        let report = (opening == Opening::Http1).then(Arc::<FramingReport>::default);
-                        let watch = report.as_ref().map(|report| {
-                            FramingWatch::new(max_head_bytes, limits.max_headers, Arc::clone(report))
-                        });
-                        let service = service_fn(move |mut request: Request<Incoming>| {
-                            if let Some(ambiguous) = report.as_ref().and_then(|report| report.next_request()) {
-                                request.extensions_mut().insert(ambiguous);
+                        let ended = match opening {
+                            Opening::Http1 => {
+                                let report = Arc::new(FramingReport::default());
+                                let watch = FramingWatch::new(max_head_bytes, limits.max_headers, Arc::clone(&report));
+                                let stream = TokioIo::new(FramedStream::new(stream, watch));
+                                let service = requests(handler, peer, Some(report));
+                                watcher.watch(http1.serve_connection(stream, service)).await
                             }
-                            let response = handler(request, peer);
-                            async move { Ok::<_, Infallible>(response.await) }
-                        });
-                        let stream = FramedStream::new(stream, watch);
-                        let connection = builder.serve_connection(TokioIo::new(stream), service);
-                        if let Err(error) = watcher.watch(connection.into_owned()).await {
+                            Opening::Http2 => {
+                                let service = requests(handler, peer, None);
+                                watcher.watch(http2.serve_connection(TokioIo::new(stream), service)).await
+                            }
+                        };
+                        if let Err(error) = ended {
                             tracing::debug!(%peer, %error, "connection ended with an error");
                         }
                     });

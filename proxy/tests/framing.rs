@@ -153,10 +153,7 @@ fn serve(stream: Vec<u8>, pieces: Vec<usize>) -> Vec<(String, Option<AmbiguousFr
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .half_close(true)
-            .serve_connection(
-                TokioIo::new(FramedStream::new(server, Some(watch))),
-                service,
-            );
+            .serve_connection(TokioIo::new(FramedStream::new(server, watch)), service);
         let send = async move {
             let mut rest = stream.as_slice();
             for piece in pieces.iter().cycle() {

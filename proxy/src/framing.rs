@@ -6,9 +6,10 @@
 //! after the answer) and keeps one of several equal `Content-Length` lines. Both are
 //! safe in hyper, but the request was built to be read differently by some other hop,
 //! and hyper removes the evidence before the handler runs. So [`FramedStream`] sits
-//! under hyper and reads the same bytes with a [`FramingWatch`]: it finds each request
-//! head (with httparse, the parser hyper uses), notes the ambiguous ones, and follows
-//! each body by the framing hyper will apply, to find the next head. The server then
+//! under hyper and reads the same bytes with a [`FramingWatch`]: it finds where each
+//! request head ends (a scan for its blank line), reads the framing headers of those
+//! that have any with httparse (the parser hyper uses), notes the ambiguous ones, and
+//! follows each body by the framing hyper will apply, to find the next head. The server then
 //! marks the request with that number ([`AmbiguousFraming`]) and the handler refuses it
 //! with 400 (RFC 9112 §6.3 and §11.2 allow a server to).
 //!

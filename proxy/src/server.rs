@@ -149,9 +149,9 @@ enum Opening {
 
 /// Waits until the client has sent enough to tell HTTP/1 from HTTP/2 (a byte that is
 /// not the preface, or the whole preface); `None` if it sends nothing in `timeout` or
-/// closes. hyper-util's protocol sniffing has no deadline of its own, and hyper's
-/// header-read timeout starts only after it: without this, a client that connects and
-/// stays silent would hold a connection forever.
+/// closes. The answer picks the hyper builder that serves the connection, and the
+/// deadline bounds a client that connects and stays silent, before either builder's
+/// own limits apply (HTTP/2 has no header-read timeout).
 async fn first_bytes(stream: &TcpStream, timeout: Duration) -> Option<Opening> {
     let sniff = async {
         let mut buffer = [0u8; H2_PREFACE.len()];

@@ -29,6 +29,7 @@ use http::{Request, Response, StatusCode};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::respond::{self, ProxyBody};
+use crate::server::HYPER_MAX_HEADERS;
 
 /// Why a request's framing is ambiguous; set as a request extension by the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,9 +121,6 @@ impl FramingReport {
 /// hyper's largest `Content-Length` (`u64::MAX - 2`; the rest are its markers).
 const MAX_CONTENT_LENGTH: u64 = u64::MAX - 2;
 
-/// The header count hyper parses into an array on the stack by default.
-const STACK_HEADERS: usize = 100;
-
 /// Where in the byte stream the watch is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Position {
@@ -179,8 +177,8 @@ enum HeadRead {
 struct Head {
     /// Its length in bytes, blank line included.
     length: usize,
-    /// Its body's framing as hyper applies it, or `None` when hyper refuses the head.
-    body: Option<Position>,
+    /// Its body's framing as hyper applies it.
+    body: Position,
     ambiguous: Option<AmbiguousFraming>,
 }
 
@@ -294,13 +292,13 @@ impl FramingWatch {
         if !end.has_framing_header {
             return HeadRead::Complete(Head {
                 length: end.length,
-                body: Some(Position::Head),
+                body: Position::Head,
                 ambiguous: None,
             });
         }
         let head = &bytes[..end.length];
-        let parsed = if self.max_headers <= STACK_HEADERS {
-            let mut headers = [const { MaybeUninit::uninit() }; STACK_HEADERS];
+        let parsed = if self.max_headers <= HYPER_MAX_HEADERS {
+            let mut headers = [const { MaybeUninit::uninit() }; HYPER_MAX_HEADERS];
             parse_head(head, &mut headers[..self.max_headers])
         } else {
             let mut headers = Vec::new();
@@ -321,7 +319,7 @@ impl FramingWatch {
         if let Some(reason) = head.ambiguous {
             self.report.found(self.heads, reason);
         }
-        self.position = head.body.unwrap_or(Position::Stopped);
+        self.position = head.body;
     }
 
     /// Follows chunked body bytes from `chunk`; returns what follows the body.
@@ -489,12 +487,12 @@ fn parse_head<'b>(bytes: &'b [u8], headers: &mut [MaybeUninit<httparse::Header<'
         None
     };
     let body = match (transfer_encoding, content_length) {
-        (Some(true), _) if is_http_11 => Some(Position::Chunked(Chunk::SizeStart)),
+        (Some(true), _) if is_http_11 => Position::Chunked(Chunk::SizeStart),
         // Not chunked last, or on HTTP/1.0: hyper refuses the request.
-        (Some(_), _) => None,
-        (None, Some(0) | None) => Some(Position::Head),
-        (None, Some(length)) if length <= MAX_CONTENT_LENGTH => Some(Position::Length(length)),
-        (None, Some(_)) => None,
+        (Some(_), _) => return HeadRead::Refused,
+        (None, Some(0) | None) => Position::Head,
+        (None, Some(length)) if length <= MAX_CONTENT_LENGTH => Position::Length(length),
+        (None, Some(_)) => return HeadRead::Refused,
     };
     HeadRead::Complete(Head {
         length,

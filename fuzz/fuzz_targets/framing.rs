@@ -6,15 +6,12 @@
 
 #![no_main]
 
-use std::sync::Arc;
-
 use libfuzzer_sys::fuzz_target;
-use switchyard_proxy::framing::{FramingReport, FramingWatch, HeadEnd, find_head_end};
+use switchyard_proxy::framing::{FramingWatch, HeadEnd, find_head_end};
 
 /// The heads `watch` found, and the number of the one marked ambiguous (0: none).
 fn watch(stream: &[u8], piece: usize) -> (u64, u64) {
-    let report = Arc::new(FramingReport::default());
-    let mut watch = FramingWatch::new(8192, 100, Arc::clone(&report));
+    let (mut watch, report) = FramingWatch::new(8192, 100);
     for part in stream.chunks(piece) {
         watch.feed(part);
     }

@@ -198,16 +198,18 @@ pub struct FramingWatch {
 }
 
 impl FramingWatch {
-    /// A watch at the start of a connection, filing what it finds in `report`.
-    pub fn new(max_head_bytes: usize, max_headers: usize, report: Arc<FramingReport>) -> Self {
-        FramingWatch {
+    /// A watch at the start of a connection, and the report it files what it finds in.
+    pub fn new(max_head_bytes: usize, max_headers: usize) -> (Self, Arc<FramingReport>) {
+        let report = Arc::new(FramingReport::default());
+        let watch = FramingWatch {
             position: Position::Head,
             partial_head: Vec::new(),
             max_head_bytes,
             max_headers,
             heads: 0,
-            report,
-        }
+            report: Arc::clone(&report),
+        };
+        (watch, report)
     }
 
     /// The request heads found so far.
@@ -592,8 +594,7 @@ mod tests {
 
     /// Feeds `stream` in pieces of `piece` bytes; returns the heads seen and the report.
     fn watch_in_pieces(stream: &[u8], piece: usize) -> (u64, Position, Arc<FramingReport>) {
-        let report = Arc::new(FramingReport::default());
-        let mut watch = FramingWatch::new(8192, 100, Arc::clone(&report));
+        let (mut watch, report) = FramingWatch::new(8192, 100);
         for part in stream.chunks(piece) {
             watch.feed(part);
         }
@@ -691,8 +692,7 @@ mod tests {
 
     #[test]
     fn a_head_longer_than_hyper_reads_stops_the_watch() {
-        let report = Arc::new(FramingReport::default());
-        let mut watch = FramingWatch::new(64, 100, report);
+        let (mut watch, _) = FramingWatch::new(64, 100);
         watch.feed(b"GET / HTTP/1.1\r\n");
         watch.feed(&[b'x'; 100]);
         assert_eq!(watch.position, Position::Stopped);

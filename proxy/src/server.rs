@@ -23,7 +23,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper::service::{Service, service_fn};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, watch};
@@ -141,7 +141,7 @@ pub const HYPER_MAX_HEADERS: usize = 100;
 const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 /// The protocol a client connection opens with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 enum Opening {
     Http1,
     Http2,
@@ -205,6 +205,94 @@ where
     })
 }
 
+/// hyper's connection builders, one per protocol, set up from the limits.
+///
+/// The protocol is known from the connection's first bytes (`first_bytes`), so each
+/// connection goes to its protocol's builder directly: hyper-util's `auto` builder
+/// would read them again and put a rewinding wrapper under every read.
+#[derive(Clone)]
+struct Builders {
+    http1: http1::Builder,
+    http2: http2::Builder<TokioExecutor>,
+    /// hyper's HTTP/1 read buffer, which a request head must fit in.
+    max_head_bytes: usize,
+    max_headers: usize,
+    header_read_timeout: Duration,
+}
+
+impl Builders {
+    fn new(limits: Limits) -> Builders {
+        let max_head_bytes = limits.max_header_bytes.max(8192);
+        let mut http1 = http1::Builder::new();
+        http1
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .max_buf_size(max_head_bytes)
+            // Flattened writes, as on the upstream side (`pool`): 0.4k instructions per
+            // request less than hyper's vectored queue for answers of API size.
+            .writev(false);
+        // hyper parses up to 100 headers in an array on the stack; any other count (even
+        // 100 set explicitly) costs a heap array filled on every request.
+        if limits.max_headers != HYPER_MAX_HEADERS {
+            http1.max_headers(limits.max_headers);
+        }
+        let mut http2 = http2::Builder::new(TokioExecutor::new());
+        http2
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
+        Builders {
+            http1,
+            http2,
+            max_head_bytes,
+            max_headers: limits.max_headers,
+            header_read_timeout: limits.header_read_timeout,
+        }
+    }
+}
+
+/// Serves one accepted connection from `peer` until it ends: tells its protocol from
+/// its first bytes, then hands it to hyper, HTTP/1 under a framing watch.
+async fn serve_connection<H, F>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    builders: Builders,
+    handler: H,
+    watcher: Watcher,
+    mut stop: watch::Receiver<bool>,
+) where
+    H: Fn(Request<Incoming>, SocketAddr) -> F + Send + 'static,
+    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+{
+    let opening = tokio::select! {
+        opening = first_bytes(&stream, builders.header_read_timeout) => opening,
+        () = signalled(&mut stop) => None,
+    };
+    let ended = match opening {
+        None => return,
+        Some(Opening::Http1) => {
+            let (watch, report) = FramingWatch::new(builders.max_head_bytes, builders.max_headers);
+            let stream = TokioIo::new(FramedStream::new(stream, watch));
+            let service = requests(handler, peer, Some(report));
+            watcher
+                .watch(builders.http1.serve_connection(stream, service))
+                .await
+        }
+        Some(Opening::Http2) => {
+            let service = requests(handler, peer, None);
+            watcher
+                .watch(
+                    builders
+                        .http2
+                        .serve_connection(TokioIo::new(stream), service),
+                )
+                .await
+        }
+    };
+    if let Err(error) = ended {
+        tracing::debug!(%peer, %error, "connection ended with an error");
+    }
+}
+
 /// Serves `listener` with `handler` until `shutdown` fires, then drains.
 pub async fn serve<H, F>(
     listener: TcpListener,
@@ -215,28 +303,7 @@ pub async fn serve<H, F>(
     H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<ProxyBody>> + Send + 'static,
 {
-    // hyper's HTTP/1 read buffer, which a request head must fit in.
-    let max_head_bytes = limits.max_header_bytes.max(8192);
-    // The protocol is known from the connection's first bytes (`first_bytes`), so each
-    // connection goes to its protocol's builder directly: hyper-util's `auto` builder
-    // would read them again and put a rewinding wrapper under every read.
-    let mut http1 = http1::Builder::new();
-    http1
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_buf_size(max_head_bytes)
-        // Flattened writes, as on the upstream side (`pool`): 0.4k instructions per
-        // request less than hyper's vectored queue for answers of API size.
-        .writev(false);
-    // hyper parses up to 100 headers in an array on the stack; any other count (even
-    // 100 set explicitly) costs a heap array filled on every request.
-    if limits.max_headers != HYPER_MAX_HEADERS {
-        http1.max_headers(limits.max_headers);
-    }
-    let mut http2 = http2::Builder::new(TokioExecutor::new());
-    http2
-        .timer(TokioTimer::new())
-        .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
+    let builders = Builders::new(limits);
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     loop {
@@ -245,36 +312,14 @@ pub async fn serve<H, F>(
                 Ok((stream, peer)) => {
                     // Nagle only delays small proxied writes; failure to disable it is harmless.
                     let _ = stream.set_nodelay(true);
-                    let handler = handler.clone();
-                    let (http1, http2) = (http1.clone(), http2.clone());
-                    let watcher = graceful.watcher();
-                    let first_bytes_timeout = limits.header_read_timeout;
-                    let mut stop = shutdown.clone();
-                    connections.spawn(async move {
-                        let opening = tokio::select! {
-                            opening = first_bytes(&stream, first_bytes_timeout) => opening,
-                            () = signalled(&mut stop) => None,
-                        };
-                        let Some(opening) = opening else {
-                            return;
-                        };
-                        let ended = match opening {
-                            Opening::Http1 => {
-                                let report = Arc::new(FramingReport::default());
-                                let watch = FramingWatch::new(max_head_bytes, limits.max_headers, Arc::clone(&report));
-                                let stream = TokioIo::new(FramedStream::new(stream, watch));
-                                let service = requests(handler, peer, Some(report));
-                                watcher.watch(http1.serve_connection(stream, service)).await
-                            }
-                            Opening::Http2 => {
-                                let service = requests(handler, peer, None);
-                                watcher.watch(http2.serve_connection(TokioIo::new(stream), service)).await
-                            }
-                        };
-                        if let Err(error) = ended {
-                            tracing::debug!(%peer, %error, "connection ended with an error");
-                        }
-                    });
+                    connections.spawn(serve_connection(
+                        stream,
+                        peer,
+                        builders.clone(),
+                        handler.clone(),
+                        graceful.watcher(),
+                        shutdown.clone(),
+                    ));
                 }
                 Err(error) => {
                     tracing::warn!(%error, "accept failed");

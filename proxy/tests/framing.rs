@@ -14,7 +14,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use proptest::prelude::*;
-use switchyard_proxy::framing::{AmbiguousFraming, FramedStream, FramingReport, FramingWatch};
+use switchyard_proxy::framing::{AmbiguousFraming, FramedStream, FramingWatch};
 use tokio::io::AsyncWriteExt;
 
 /// Request bytes that, inside a body, must not be taken for a head.
@@ -134,8 +134,7 @@ fn serve(stream: Vec<u8>, pieces: Vec<usize>) -> Vec<(String, Option<AmbiguousFr
         let (client, server) = tokio::io::duplex(1 << 20);
         // The read half stays open until hyper is done, so that its answers can be written.
         let (answers, mut client) = tokio::io::split(client);
-        let report = Arc::new(FramingReport::default());
-        let watch = FramingWatch::new(8192, 100, Arc::clone(&report));
+        let (watch, report) = FramingWatch::new(8192, 100);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&seen);
         let service = service_fn(move |request: Request<Incoming>| {

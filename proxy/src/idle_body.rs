@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::body::{Body, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
 /// A boxed error of an upstream body stream.
@@ -32,7 +32,7 @@ pub enum ResponseBodyError {
 
 /// An upstream response body that may pause at most `timeout` between two frames.
 #[derive(Debug)]
-pub struct IdleBody<B = Incoming> {
+pub struct IdleBody<B> {
     inner: B,
     timeout: Duration,
     /// Made on the first wait; armed while the body waits, disarmed by every frame.

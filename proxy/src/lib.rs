@@ -8,7 +8,9 @@
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
 //! [`body_limit`] (request bodies over `--max-body-bytes` get 413), [`idle_body`]
 //! (response bodies silent past `--upstream-body-timeout` are cut), [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
-//! keep-alive connections), [`forward`] (the request phases), [`server`]
+//! keep-alive connections), [`exchange`] (one HTTP/1.1 request and response head, on
+//! httparse) and [`upstream_body`] (response bodies, connections back to the pool), with
+//! [`message_framing`] (chunk grammar, length values) shared with [`framing`]; [`forward`] (the request phases), [`server`]
 //! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
 //! [`status`] (per-version traffic windows and top clients for the status page),
 //! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
@@ -20,12 +22,14 @@ pub mod app;
 pub mod balance;
 pub mod body_limit;
 pub mod cli;
+pub mod exchange;
 pub mod forward;
 pub mod framing;
 pub mod headers;
 pub mod idle_body;
 pub mod json_line;
 pub mod lifecycle;
+pub mod message_framing;
 pub mod metrics;
 pub mod normalize;
 pub mod pool;
@@ -37,3 +41,4 @@ pub mod state;
 pub mod status;
 pub mod table;
 pub mod upstream;
+pub mod upstream_body;

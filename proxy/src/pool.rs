@@ -1,30 +1,45 @@
-//! Keep-alive HTTP/1.1 connections to upstream endpoints, one pool per worker thread.
+//! Keep-alive HTTP/1.1 connections to upstream endpoints, one pool per worker thread,
+//! and the sending of a request on one of them ([`crate::exchange`]).
 //!
 //! A worker's requests and its pool live on one single-threaded runtime, so the pool is
 //! a plain map behind a lock that only its own thread takes. A checkout takes the most
-//! recently used connection of the endpoint that can take a request now (last in,
-//! first out, so few connections stay warm) and drops closed or idle-expired ones on
-//! the way; a connection goes back as soon as its response head has arrived and is
-//! usable again once hyper has finished that response's body. No task is spawned per
-//! request, and nothing crosses threads.
+//! recently returned connection of the endpoint (last in, first out, so few
+//! connections stay warm) and drops idle-expired ones and ones the upstream has closed
+//! on the way (seen from the socket's readiness, without a system call unless the
+//! socket has something to read). A connection goes back when its response body has
+//! ended ([`UpstreamBody`]), and only if it can take another request.
 //!
-//! A request that a pooled connection could not even start to write (the upstream
-//! closed the idle connection at that moment) is retried once on a new connection;
-//! one that was written is never retried.
+//! A body-less request with an idempotent method (RFC 9110 §9.2.2) that a pooled
+//! connection carried but got no byte of answer for (the upstream closed the idle
+//! connection at that moment) is sent once more on a new connection; no other request
+//! is ever sent twice.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use http::uri::Authority;
-use http::{Request, Response};
-use hyper::body::{Body, Incoming};
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_util::rt::TokioIo;
+use http::{Method, Request, Response};
+use hyper::body::Body;
 use tokio::net::TcpStream;
+
+use crate::exchange::{
+    Connection, ExchangeError, RequestFraming, exchange_bodiless, exchange_with_body,
+    write_request_head,
+};
+use crate::upstream_body::{Home, UpstreamBody};
 
 /// Idle connections kept per endpoint; more are closed when they come back.
 const MAX_IDLE_PER_ENDPOINT: usize = 512;
+
+/// Room first made for a request head.
+const HEAD_CAPACITY: usize = 1024;
+
+/// A boxed error of a request body stream.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Why a request could not be exchanged with an endpoint.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +50,7 @@ pub enum PoolError {
         /// The endpoint.
         authority: Authority,
         /// Why.
-        source: std::io::Error,
+        source: io::Error,
     },
     /// The TCP connection was not made within the connect timeout.
     #[error("cannot connect to {authority} within {timeout:?}")]
@@ -45,9 +60,10 @@ pub enum PoolError {
         /// The timeout.
         timeout: Duration,
     },
-    /// The connection failed after it was made (reset, closed, malformed response).
+    /// The exchange failed after the connection was made (reset, closed, malformed
+    /// response).
     #[error("{0}")]
-    Exchange(#[source] hyper::Error),
+    Exchange(#[source] ExchangeError),
 }
 
 impl PoolError {
@@ -63,27 +79,22 @@ impl PoolError {
 /// One worker's connections, by endpoint (keyed by the authority's text, which hashes
 /// in one pass where `Authority` hashes byte by byte, case-folded).
 #[derive(Debug)]
-pub struct Pool<B> {
-    idle: Mutex<HashMap<Box<str>, Vec<Pooled<B>>>>,
+pub struct Pool {
+    idle: Mutex<HashMap<Box<str>, Vec<Idle>>>,
     connect_timeout: Duration,
     idle_timeout: Duration,
 }
 
 #[derive(Debug)]
-struct Pooled<B> {
-    sender: SendRequest<B>,
+struct Idle {
+    connection: Connection,
     returned: Instant,
 }
 
-impl<B> Pool<B>
-where
-    B: Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+impl Pool {
     /// An empty pool; connections are opened on demand, within `connect_timeout`, and
     /// closed after `idle_timeout` unused.
-    pub fn new(connect_timeout: Duration, idle_timeout: Duration) -> Pool<B> {
+    pub fn new(connect_timeout: Duration, idle_timeout: Duration) -> Pool {
         Pool {
             idle: Mutex::new(HashMap::new()),
             connect_timeout,
@@ -92,31 +103,49 @@ where
     }
 
     /// Sends `request` (origin-form URI, `Host` set by the caller) to `authority` and
-    /// returns the response head; its body streams on the connection afterwards.
-    pub async fn send(
-        &self,
+    /// returns the response head; its body streams from the connection afterwards.
+    pub async fn send<B>(
+        self: &Arc<Self>,
         authority: &Authority,
         request: Request<B>,
-    ) -> Result<Response<Incoming>, PoolError> {
-        let (mut sender, reused) = match self.checkout(authority) {
-            Some(sender) => (sender, true),
+    ) -> Result<Response<UpstreamBody<B>>, PoolError>
+    where
+        B: Body<Data = Bytes> + Unpin,
+        B::Error: Into<BoxError>,
+    {
+        let (parts, body) = request.into_parts();
+        let mut head = Vec::with_capacity(HEAD_CAPACITY);
+        let framing = write_request_head(&mut head, &parts, &body);
+        let (mut connection, reused) = match self.checkout(authority) {
+            Some(connection) => (connection, true),
             // Boxed: the rare connect would otherwise enlarge every request's future.
             None => (Box::pin(self.connect(authority)).await?, false),
         };
-        let result = match sender.try_send_request(request).await {
-            Err(mut error) if reused => match error.take_message() {
-                // The pooled connection closed before the request was written: safe to retry.
-                Some(request) => {
-                    sender = Box::pin(self.connect(authority)).await?;
-                    sender.send_request(request).await
-                }
-                None => Err(error.into_error()),
-            },
-            result => result.map_err(hyper::client::conn::TrySendError::into_error),
+        let (answer, sender) = match framing {
+            RequestFraming::Empty => {
+                let answer = match exchange_bodiless(&mut connection, &head, &parts.method).await {
+                    Err(ExchangeError::ClosedBeforeAnswer)
+                        if reused && idempotent(&parts.method) =>
+                    {
+                        connection = Box::pin(self.connect(authority)).await?;
+                        exchange_bodiless(&mut connection, &head, &parts.method).await
+                    }
+                    answer => answer,
+                };
+                (answer.map_err(PoolError::Exchange)?, None)
+            }
+            RequestFraming::Length | RequestFraming::Chunked => {
+                exchange_with_body(&mut connection, head, body, framing, &parts.method)
+                    .await
+                    .map_err(PoolError::Exchange)?
+            }
         };
-        let response = result.map_err(PoolError::Exchange)?;
-        self.give_back(authority, sender);
-        Ok(response)
+        let home = answer.reusable.then(|| Home {
+            pool: Arc::clone(self),
+            authority: authority.clone(),
+        });
+        let body = UpstreamBody::new(connection, answer.framing, home, sender);
+        Ok(Response::from_parts(answer.head, body))
     }
 
     /// Closes the connections that have been idle longer than the idle timeout or that
@@ -125,31 +154,15 @@ where
         let now = Instant::now();
         let mut idle = self.lock();
         for connections in idle.values_mut() {
-            connections.retain(|pooled| self.usable_later(pooled, now));
+            connections.retain(|idle| self.usable(idle, now));
         }
         idle.retain(|_, connections| !connections.is_empty());
     }
 
-    /// The most recently returned connection to `authority` that can take a request now.
-    fn checkout(&self, authority: &Authority) -> Option<SendRequest<B>> {
-        let now = Instant::now();
-        let mut idle = self.lock();
-        let connections = idle.get_mut(authority.as_str())?;
-        let mut index = connections.len();
-        while index > 0 {
-            index -= 1;
-            let pooled = &connections[index];
-            if !self.usable_later(pooled, now) {
-                connections.swap_remove(index);
-            } else if pooled.sender.is_ready() {
-                return Some(connections.swap_remove(index).sender);
-            }
-        }
-        None
-    }
-
-    fn give_back(&self, authority: &Authority, sender: SendRequest<B>) {
-        if sender.is_closed() {
+    /// Puts a connection whose last response has ended back, unless it holds bytes
+    /// nobody asked for or the endpoint has enough idle ones.
+    pub fn give_back(&self, authority: &Authority, connection: Connection) {
+        if !connection.buffer.is_empty() {
             return;
         }
         let mut idle = self.lock();
@@ -158,21 +171,33 @@ where
             None => idle.entry(authority.as_str().into()).or_default(),
         };
         if connections.len() < MAX_IDLE_PER_ENDPOINT {
-            connections.push(Pooled {
-                sender,
+            connections.push(Idle {
+                connection,
                 returned: Instant::now(),
             });
         }
     }
 
-    /// Open, and either busy finishing a body or idle for less than the idle timeout.
-    fn usable_later(&self, pooled: &Pooled<B>, now: Instant) -> bool {
-        let expired = pooled.sender.is_ready()
-            && now.saturating_duration_since(pooled.returned) > self.idle_timeout;
-        !pooled.sender.is_closed() && !expired
+    /// The most recently returned usable connection to `authority`.
+    fn checkout(&self, authority: &Authority) -> Option<Connection> {
+        let now = Instant::now();
+        let mut idle = self.lock();
+        let connections = idle.get_mut(authority.as_str())?;
+        while let Some(idle) = connections.pop() {
+            if self.usable(&idle, now) {
+                return Some(idle.connection);
+            }
+        }
+        None
     }
 
-    async fn connect(&self, authority: &Authority) -> Result<SendRequest<B>, PoolError> {
+    /// Idle for less than the idle timeout, and not closed by the upstream.
+    fn usable(&self, idle: &Idle, now: Instant) -> bool {
+        now.saturating_duration_since(idle.returned) <= self.idle_timeout
+            && is_open(&idle.connection.stream)
+    }
+
+    async fn connect(&self, authority: &Authority) -> Result<Connection, PoolError> {
         let address = (authority.host(), authority.port_u16().unwrap_or(80));
         let stream =
             match tokio::time::timeout(self.connect_timeout, TcpStream::connect(address)).await {
@@ -192,26 +217,36 @@ where
             };
         // Nagle only delays small proxied writes; failure to disable it is harmless.
         let _ = stream.set_nodelay(true);
-        // Flattened writes (head and body copied into one buffer, one `write`): hyper's
-        // vectored queue costs more per request than the copy of a small request
-        // (callgrind: 0.3k instructions per proxied request).
-        let (sender, connection) = http1::Builder::new()
-            .writev(false)
-            .handshake(TokioIo::new(stream))
-            .await
-            .map_err(PoolError::Exchange)?;
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "upstream connection ended with an error");
-            }
-        });
-        Ok(sender)
+        Ok(Connection::new(stream))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Vec<Pooled<B>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Vec<Idle>>> {
         self.idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Methods a request may be repeated with (RFC 9110 §9.2.2).
+fn idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    )
+}
+
+/// Whether an idle connection is still open: its socket has nothing to read (the
+/// runtime has seen no readiness, or a read would block). An end of stream, a reset or
+/// bytes nobody asked for all mean it cannot carry a request.
+fn is_open(stream: &TcpStream) -> bool {
+    let mut context = Context::from_waker(Waker::noop());
+    match stream.poll_read_ready(&mut context) {
+        Poll::Pending => true,
+        Poll::Ready(Err(_)) => false,
+        Poll::Ready(Ok(())) => {
+            let mut probe = [0u8; 1];
+            matches!(stream.try_read(&mut probe), Err(error) if error.kind() == io::ErrorKind::WouldBlock)
+        }
     }
 }
 
@@ -224,7 +259,9 @@ mod tests {
 
     use bytes::Bytes;
     use http_body_util::{BodyExt, Empty, Full};
+    use hyper::body::Incoming;
     use hyper::service::service_fn;
+    use hyper_util::rt::TokioIo;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
@@ -266,7 +303,7 @@ mod tests {
             .expect("a request")
     }
 
-    async fn exchange(pool: &Pool<Empty<Bytes>>, authority: &Authority) -> Bytes {
+    async fn exchange(pool: &Arc<Pool>, authority: &Authority) -> Bytes {
         let response = pool
             .send(authority, request(authority, "/"))
             .await
@@ -282,7 +319,7 @@ mod tests {
     #[tokio::test]
     async fn sequential_requests_reuse_one_connection() {
         let (authority, accepted) = upstream().await;
-        let pool = Pool::new(Duration::from_secs(1), Duration::from_secs(60));
+        let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)));
         for _ in 0..20 {
             assert_eq!(exchange(&pool, &authority).await, "ok");
         }
@@ -292,7 +329,7 @@ mod tests {
     #[tokio::test]
     async fn a_busy_connection_is_not_shared_and_idle_ones_expire() {
         let (authority, accepted) = upstream().await;
-        let pool = Pool::new(Duration::from_secs(1), Duration::from_millis(50));
+        let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_millis(50)));
         // The first response's body is not read yet: its connection is busy.
         let first = pool
             .send(&authority, request(&authority, "/big"))
@@ -308,9 +345,14 @@ mod tests {
         assert_eq!(accepted.load(Ordering::SeqCst), 3);
     }
 
-    /// A raw HTTP/1.1 server that answers one request per connection as if keeping it
-    /// alive, then closes it without a word, the way an upstream's idle timeout does.
-    async fn silent_closer() -> (Authority, Arc<AtomicUsize>) {
+    /// A raw HTTP/1.1 server on 127.0.0.1 that answers every body-less request with
+    /// `answer`, written in its pieces 5 ms apart; with `close`, it then closes the
+    /// connection without a word (the way an upstream's idle timeout does, or to end a
+    /// body delimited by the close).
+    async fn scripted(
+        answer: &'static [&'static [u8]],
+        close: bool,
+    ) -> (Authority, Arc<AtomicUsize>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address: SocketAddr = listener.local_addr().expect("address");
         let accepted = Arc::new(AtomicUsize::new(0));
@@ -318,27 +360,124 @@ mod tests {
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 counter.fetch_add(1, Ordering::SeqCst);
-                let mut head = Vec::new();
-                let mut buffer = [0u8; 1024];
-                while !head.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match stream.read(&mut buffer).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(read) => head.extend_from_slice(&buffer[..read]),
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buffer = [0u8; 1024];
+                    loop {
+                        while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                            match stream.read(&mut buffer).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(read) => head.extend_from_slice(&buffer[..read]),
+                            }
+                        }
+                        head.clear();
+                        for piece in answer {
+                            if stream.write_all(piece).await.is_err() {
+                                return;
+                            }
+                            tokio::time::sleep(Duration::from_millis(5)).await;
+                        }
+                        if close {
+                            return;
+                        }
                     }
-                }
-                let _ = stream
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
-                    .await;
+                });
             }
         });
         let authority = Authority::try_from(address.to_string()).expect("authority");
         (authority, accepted)
     }
 
+    /// The answer's status and whole body, or the body's error.
+    async fn answer_of(pool: &Arc<Pool>, authority: &Authority) -> (u16, Result<Bytes, String>) {
+        let response = pool
+            .send(authority, request(authority, "/"))
+            .await
+            .expect("an answer");
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await;
+        (
+            status,
+            body.map(|body| body.to_bytes())
+                .map_err(|error| error.to_string()),
+        )
+    }
+
+    fn fresh_pool() -> Arc<Pool> {
+        Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)))
+    }
+
+    #[tokio::test]
+    async fn chunked_answers_in_pieces_are_read_whole_on_one_connection() {
+        let (authority, accepted) = scripted(
+            &[
+                b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel",
+                b"lo\r\n6;ext=1\r\n world\r",
+                b"\n0\r\nx-trailer: t\r\n\r\n",
+            ],
+            false,
+        )
+        .await;
+        let pool = fresh_pool();
+        for _ in 0..3 {
+            assert_eq!(
+                answer_of(&pool, &authority).await,
+                (200, Ok(Bytes::from("hello world")))
+            );
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn an_answer_delimited_by_the_close_is_read_to_its_end_and_not_reused() {
+        let (authority, accepted) =
+            scripted(&[b"HTTP/1.1 200 OK\r\n\r\nall of", b" it"], true).await;
+        let pool = fresh_pool();
+        for _ in 0..2 {
+            assert_eq!(
+                answer_of(&pool, &authority).await,
+                (200, Ok(Bytes::from("all of it")))
+            );
+        }
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn informational_answers_are_read_past() {
+        let (authority, _) = scripted(
+            &[
+                b"HTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n",
+                b"HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok",
+            ],
+            false,
+        )
+        .await;
+        assert_eq!(
+            answer_of(&fresh_pool(), &authority).await,
+            (201, Ok(Bytes::from("ok")))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_short_is_an_error() {
+        let (authority, _) = scripted(
+            &[b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nshort"],
+            true,
+        )
+        .await;
+        let (status, body) = answer_of(&fresh_pool(), &authority).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            body,
+            Err("the upstream closed the connection before the end of the response body".into())
+        );
+    }
+
     #[tokio::test]
     async fn connections_closed_by_the_upstream_are_replaced() {
-        let (authority, accepted) = silent_closer().await;
-        let pool = Pool::new(Duration::from_secs(1), Duration::from_secs(60));
+        let (authority, accepted) =
+            scripted(&[b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"], true).await;
+        let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)));
         for _ in 0..10 {
             assert_eq!(exchange(&pool, &authority).await, "ok");
         }
@@ -351,7 +490,7 @@ mod tests {
         let address = listener.local_addr().expect("address");
         drop(listener);
         let authority = Authority::try_from(address.to_string()).expect("authority");
-        let pool: Pool<Empty<Bytes>> = Pool::new(Duration::from_secs(1), Duration::from_secs(60));
+        let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)));
         let error = pool
             .send(&authority, request(&authority, "/"))
             .await

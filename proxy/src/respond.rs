@@ -6,10 +6,12 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
 
+use crate::body_limit::LimitedBody;
 use crate::idle_body::IdleBody;
+use crate::upstream_body::UpstreamBody;
 
 /// A response body: streamed from an upstream, or made here in full.
-pub type ProxyBody = Either<IdleBody, Full<Bytes>>;
+pub type ProxyBody = Either<IdleBody<UpstreamBody<LimitedBody>>, Full<Bytes>>;
 
 static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 

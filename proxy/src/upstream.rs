@@ -10,6 +10,7 @@ use http::{Request, Response};
 use crate::body_limit::LimitedBody;
 use crate::idle_body::IdleBody;
 use crate::pool::{Pool, PoolError};
+use crate::upstream_body::UpstreamBody;
 
 /// How the proxy talks to upstreams.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +53,7 @@ impl ForwardError {
 /// One worker's client; its pool outlives reloads.
 #[derive(Debug, Clone)]
 pub struct UpstreamClient {
-    pool: Arc<Pool<LimitedBody>>,
+    pool: Arc<Pool>,
     request_timeout: Duration,
     idle_timeout: Duration,
     body_timeout: Duration,
@@ -75,7 +76,7 @@ impl UpstreamClient {
         &self,
         endpoint: &Authority,
         request: Request<LimitedBody>,
-    ) -> Result<Response<IdleBody>, ForwardError> {
+    ) -> Result<Response<IdleBody<UpstreamBody<LimitedBody>>>, ForwardError> {
         match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
             Err(_) => Err(ForwardError::Timeout(self.request_timeout)),
             Ok(Ok(response)) => Ok(response.map(|body| IdleBody::new(body, self.body_timeout))),

@@ -1,0 +1,228 @@
+//! An upstream response body, read from its connection as the client side asks for it
+//! (by length, by chunks, or until the upstream closes) and handed on without copying:
+//! each frame is a slice of the bytes read. When the body ends and the connection can
+//! take another request, it goes back to its pool at once, before the last frame is
+//! even sent on; a body dropped before its end closes the connection.
+//!
+//! Response trailers are read past and not forwarded.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use bytes::{Buf, Bytes};
+use http::uri::Authority;
+use hyper::body::{Body, Frame, SizeHint};
+
+use crate::exchange::{BodySender, Connection, READ_SIZE, ResponseFraming};
+use crate::message_framing::{self, Advance, Chunk};
+use crate::pool::Pool;
+
+/// Why an upstream response body stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// Reading from the connection failed.
+    #[error("reading the response body from the upstream failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The upstream closed the connection before the body's end.
+    #[error("the upstream closed the connection before the end of the response body")]
+    ClosedEarly,
+    /// A chunked body broke the chunk grammar.
+    #[error("the upstream sent a malformed chunked response body")]
+    InvalidChunk,
+}
+
+/// Where a reusable connection goes when its body has ended.
+#[derive(Debug)]
+pub struct Home {
+    /// The worker's pool.
+    pub pool: Arc<Pool>,
+    /// The endpoint the connection is to.
+    pub authority: Authority,
+}
+
+impl Home {
+    /// Puts `connection`, at the end of a response, back into the pool.
+    fn take_back(self, connection: Connection) {
+        self.pool.give_back(&self.authority, connection);
+    }
+}
+
+/// The body of one upstream response, which also drives the rest of its request's
+/// body (`B`) upstream when the answer came before that was all sent.
+#[derive(Debug)]
+pub struct UpstreamBody<B> {
+    state: State,
+    home: Option<Home>,
+    sender: Option<BodySender<B>>,
+}
+
+#[derive(Debug)]
+enum State {
+    Reading(Connection, Delimiter),
+    Done,
+}
+
+/// What ends a body still being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delimiter {
+    /// This many bytes more.
+    Length(u64),
+    /// The chunk grammar, from this place.
+    Chunked(Chunk),
+    /// The upstream closing the connection.
+    Close,
+}
+
+impl<B> UpstreamBody<B> {
+    /// The body that follows a response head on `connection`, delimited by `framing`,
+    /// while `sender` (if any) still sends the request's body; the connection goes
+    /// `home` after both when given one.
+    pub fn new(
+        connection: Connection,
+        framing: ResponseFraming,
+        home: Option<Home>,
+        sender: Option<BodySender<B>>,
+    ) -> Self {
+        // A connection whose request is not all sent cannot carry another one.
+        let home = home.filter(|_| sender.is_none());
+        let delimiter = match framing {
+            ResponseFraming::Empty => None,
+            ResponseFraming::Length(length) => Some(Delimiter::Length(length)),
+            ResponseFraming::Chunked(chunk) => Some(Delimiter::Chunked(chunk)),
+            ResponseFraming::UntilClose => Some(Delimiter::Close),
+        };
+        match delimiter {
+            Some(delimiter) => UpstreamBody {
+                state: State::Reading(connection, delimiter),
+                home,
+                sender,
+            },
+            None => {
+                if let Some(home) = home {
+                    home.take_back(connection);
+                }
+                UpstreamBody {
+                    state: State::Done,
+                    home: None,
+                    sender: None,
+                }
+            }
+        }
+    }
+
+    /// Ends the body; a reusable connection goes back to its pool.
+    fn finish(&mut self) {
+        if let (State::Reading(connection, _), Some(home)) = (
+            std::mem::replace(&mut self.state, State::Done),
+            self.home.take(),
+        ) {
+            home.take_back(connection);
+        }
+    }
+
+    /// Ends the body with `error`; the connection is closed.
+    fn fail(&mut self, error: BodyError) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        self.state = State::Done;
+        Poll::Ready(Some(Err(error)))
+    }
+}
+
+impl<B> Body for UpstreamBody<B>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        let this = self.get_mut();
+        loop {
+            let State::Reading(connection, delimiter) = &mut this.state else {
+                return Poll::Ready(None);
+            };
+            if let Some(sending) = this.sender.as_mut() {
+                match sending.poll_send(&connection.stream, context) {
+                    Poll::Pending => {}
+                    Poll::Ready(Ok(())) => this.sender = None,
+                    Poll::Ready(Err(error)) => {
+                        // The answer goes on; the connection is closed after it.
+                        tracing::debug!(%error, "the rest of the request body was not sent");
+                        this.sender = None;
+                        this.home = None;
+                    }
+                }
+            }
+            let buffer = &mut connection.buffer;
+            if !buffer.is_empty() {
+                match *delimiter {
+                    Delimiter::Length(remaining) => {
+                        let length = usize::try_from(remaining)
+                            .map_or(buffer.len(), |left| left.min(buffer.len()));
+                        let data = buffer.split_to(length).freeze();
+                        // `length` is at most `remaining`.
+                        let left = remaining - length as u64;
+                        *delimiter = Delimiter::Length(left);
+                        if left == 0 {
+                            this.finish();
+                        }
+                        return Poll::Ready(Some(Ok(Frame::data(data))));
+                    }
+                    Delimiter::Chunked(chunk) => match message_framing::advance(chunk, buffer) {
+                        Advance::Data { length, next } => {
+                            *delimiter = Delimiter::Chunked(next);
+                            let data = buffer.split_to(length).freeze();
+                            return Poll::Ready(Some(Ok(Frame::data(data))));
+                        }
+                        Advance::Framing { consumed, next } => {
+                            buffer.advance(consumed);
+                            *delimiter = Delimiter::Chunked(next);
+                            continue;
+                        }
+                        Advance::End { consumed } => {
+                            buffer.advance(consumed);
+                            this.finish();
+                            return Poll::Ready(None);
+                        }
+                        Advance::Invalid => return this.fail(BodyError::InvalidChunk),
+                    },
+                    Delimiter::Close => {
+                        let data = buffer.split().freeze();
+                        return Poll::Ready(Some(Ok(Frame::data(data))));
+                    }
+                }
+            }
+            buffer.reserve(READ_SIZE);
+            let read = tokio_util::io::poll_read_buf(
+                Pin::new(&mut connection.stream),
+                context,
+                &mut connection.buffer,
+            );
+            match ready!(read) {
+                Ok(0) if *delimiter == Delimiter::Close => {
+                    this.state = State::Done;
+                    return Poll::Ready(None);
+                }
+                Ok(0) => return this.fail(BodyError::ClosedEarly),
+                Ok(_) => {}
+                Err(error) => return this.fail(BodyError::Io(error)),
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self.state {
+            State::Done => SizeHint::with_exact(0),
+            State::Reading(_, Delimiter::Length(remaining)) => SizeHint::with_exact(remaining),
+            State::Reading(..) => SizeHint::default(),
+        }
+    }
+}

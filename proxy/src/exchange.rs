@@ -393,8 +393,12 @@ fn unanswered(error: io::Error) -> ExchangeError {
     }
 }
 
-/// Takes one whole response head off the front of `buffer` (`None`: not all there).
-fn parse_answer(buffer: &mut BytesMut, method: &Method) -> Result<Option<Answer>, ExchangeError> {
+/// Takes one whole response head off the front of `buffer` (`None`: not all there),
+/// the answer to a request with `method`.
+pub fn parse_answer(
+    buffer: &mut BytesMut,
+    method: &Method,
+) -> Result<Option<Answer>, ExchangeError> {
     let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_RESPONSE_HEADERS];
     let mut response = httparse::Response::new(&mut []);
     let length = match httparse::ParserConfig::default().parse_response_with_uninit_headers(

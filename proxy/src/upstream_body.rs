@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
-use bytes::{Buf, Bytes};
+use bytes::{Buf, Bytes, BytesMut};
 use http::uri::Authority;
 use hyper::body::{Body, Frame, SizeHint};
 
@@ -41,6 +41,72 @@ pub struct Home {
     pub authority: Authority,
 }
 
+/// The next piece of a body, taken off the front of the bytes read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Body data (a slice of the bytes read, not a copy).
+    Data(Bytes),
+    /// The body's last data.
+    Last(Bytes),
+    /// The body ended (after its last chunk and trailers).
+    End,
+    /// More bytes are needed.
+    NeedMore,
+    /// A byte the chunk grammar refuses.
+    Invalid,
+}
+
+impl Delimiter {
+    /// What ends a body framed by `framing`; `None`: there is no body.
+    pub fn of(framing: ResponseFraming) -> Option<Delimiter> {
+        match framing {
+            ResponseFraming::Empty => None,
+            ResponseFraming::Length(length) => Some(Delimiter::Length(length)),
+            ResponseFraming::Chunked(chunk) => Some(Delimiter::Chunked(chunk)),
+            ResponseFraming::UntilClose => Some(Delimiter::Close),
+        }
+    }
+
+    /// Takes the next piece of the body off the front of `buffer`, consuming chunk
+    /// framing on the way (pure: the caller reads more when told to).
+    pub fn decode(&mut self, buffer: &mut BytesMut) -> Decoded {
+        while !buffer.is_empty() {
+            match *self {
+                Delimiter::Length(remaining) => {
+                    let length = usize::try_from(remaining)
+                        .map_or(buffer.len(), |left| left.min(buffer.len()));
+                    let data = buffer.split_to(length).freeze();
+                    // `length` is at most `remaining`.
+                    let left = remaining - length as u64;
+                    *self = Delimiter::Length(left);
+                    return if left == 0 {
+                        Decoded::Last(data)
+                    } else {
+                        Decoded::Data(data)
+                    };
+                }
+                Delimiter::Chunked(chunk) => match message_framing::advance(chunk, buffer) {
+                    Advance::Data { length, next } => {
+                        *self = Delimiter::Chunked(next);
+                        return Decoded::Data(buffer.split_to(length).freeze());
+                    }
+                    Advance::Framing { consumed, next } => {
+                        buffer.advance(consumed);
+                        *self = Delimiter::Chunked(next);
+                    }
+                    Advance::End { consumed } => {
+                        buffer.advance(consumed);
+                        return Decoded::End;
+                    }
+                    Advance::Invalid => return Decoded::Invalid,
+                },
+                Delimiter::Close => return Decoded::Data(buffer.split().freeze()),
+            }
+        }
+        Decoded::NeedMore
+    }
+}
+
 impl Home {
     /// Puts `connection`, at the end of a response, back into the pool.
     fn take_back(self, connection: Connection) {
@@ -65,7 +131,7 @@ enum State {
 
 /// What ends a body still being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Delimiter {
+pub enum Delimiter {
     /// This many bytes more.
     Length(u64),
     /// The chunk grammar, from this place.
@@ -86,13 +152,7 @@ impl<B> UpstreamBody<B> {
     ) -> Self {
         // A connection whose request is not all sent cannot carry another one.
         let home = home.filter(|_| sender.is_none());
-        let delimiter = match framing {
-            ResponseFraming::Empty => None,
-            ResponseFraming::Length(length) => Some(Delimiter::Length(length)),
-            ResponseFraming::Chunked(chunk) => Some(Delimiter::Chunked(chunk)),
-            ResponseFraming::UntilClose => Some(Delimiter::Close),
-        };
-        match delimiter {
+        match Delimiter::of(framing) {
             Some(delimiter) => UpstreamBody {
                 state: State::Reading(connection, delimiter),
                 home,
@@ -157,46 +217,20 @@ where
                     }
                 }
             }
-            let buffer = &mut connection.buffer;
-            if !buffer.is_empty() {
-                match *delimiter {
-                    Delimiter::Length(remaining) => {
-                        let length = usize::try_from(remaining)
-                            .map_or(buffer.len(), |left| left.min(buffer.len()));
-                        let data = buffer.split_to(length).freeze();
-                        // `length` is at most `remaining`.
-                        let left = remaining - length as u64;
-                        *delimiter = Delimiter::Length(left);
-                        if left == 0 {
-                            this.finish();
-                        }
-                        return Poll::Ready(Some(Ok(Frame::data(data))));
-                    }
-                    Delimiter::Chunked(chunk) => match message_framing::advance(chunk, buffer) {
-                        Advance::Data { length, next } => {
-                            *delimiter = Delimiter::Chunked(next);
-                            let data = buffer.split_to(length).freeze();
-                            return Poll::Ready(Some(Ok(Frame::data(data))));
-                        }
-                        Advance::Framing { consumed, next } => {
-                            buffer.advance(consumed);
-                            *delimiter = Delimiter::Chunked(next);
-                            continue;
-                        }
-                        Advance::End { consumed } => {
-                            buffer.advance(consumed);
-                            this.finish();
-                            return Poll::Ready(None);
-                        }
-                        Advance::Invalid => return this.fail(BodyError::InvalidChunk),
-                    },
-                    Delimiter::Close => {
-                        let data = buffer.split().freeze();
-                        return Poll::Ready(Some(Ok(Frame::data(data))));
-                    }
+            match delimiter.decode(&mut connection.buffer) {
+                Decoded::Data(data) => return Poll::Ready(Some(Ok(Frame::data(data)))),
+                Decoded::Last(data) => {
+                    this.finish();
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
                 }
+                Decoded::End => {
+                    this.finish();
+                    return Poll::Ready(None);
+                }
+                Decoded::Invalid => return this.fail(BodyError::InvalidChunk),
+                Decoded::NeedMore => {}
             }
-            buffer.reserve(READ_SIZE);
+            connection.buffer.reserve(READ_SIZE);
             let read = tokio_util::io::poll_read_buf(
                 Pin::new(&mut connection.stream),
                 context,

@@ -485,6 +485,79 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_answer_before_the_body_is_all_sent_is_forwarded_and_its_connection_closed() {
+        let (authority, accepted) = scripted(
+            &[b"HTTP/1.1 413 Content Too Large\r\ncontent-length: 4\r\n\r\nnope"],
+            false,
+        )
+        .await;
+        let pool = fresh_pool();
+        let (mut sender, body) = http_body_util::Channel::<Bytes, Infallible>::new(1);
+        sender
+            .send_data(Bytes::from_static(b"the first part"))
+            .await
+            .expect("room for a frame");
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/")
+            .header(http::header::HOST, authority.as_str())
+            .body(body)
+            .expect("a request");
+        // The body never ends: the answer must come back anyway.
+        let response = tokio::time::timeout(Duration::from_secs(5), pool.send(&authority, request))
+            .await
+            .expect("an answer while the body is open")
+            .expect("an answer");
+        assert_eq!(response.status(), 413);
+        let answer = response.into_body().collect().await.expect("a body");
+        assert_eq!(answer.to_bytes(), "nope");
+        assert_eq!(answer_of(&pool, &authority).await.0, 413);
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            2,
+            "the unfinished request's connection is not reused"
+        );
+        drop(sender);
+    }
+
+    #[tokio::test]
+    async fn malformed_and_oversized_heads_are_exchange_errors() {
+        let long_header = format!(
+            "HTTP/1.1 200 OK\r\nx-long: {}\r\n\r\n",
+            "a".repeat(70 * 1024)
+        );
+        let long_header: &'static [u8] = Box::leak(long_header.into_bytes().into_boxed_slice());
+        let long_answer: &'static [&'static [u8]] = Box::leak(Box::new([long_header]));
+        let cases: [(&'static [&'static [u8]], &str); 4] = [
+            (
+                &[b"HTTP/1.1 abc\r\n\r\n"],
+                "the upstream's response head is malformed: invalid response status",
+            ),
+            (
+                &[b"HTTP/1.1 200 OK\r\ncontent-length: x\r\n\r\n"],
+                "the upstream's response has an invalid or conflicting Content-Length",
+            ),
+            (
+                &[b"HTTP/1.1 200 OK\r\ncontent-"],
+                "the upstream closed the connection inside the response head",
+            ),
+            (
+                long_answer,
+                "the upstream's response head is longer than 65536 bytes",
+            ),
+        ];
+        for (answer, expected) in cases {
+            let (authority, _) = scripted(answer, true).await;
+            let error = fresh_pool()
+                .send(&authority, request(&authority, "/"))
+                .await
+                .expect_err("no usable answer");
+            assert!(matches!(error, PoolError::Exchange(_)), "{error:?}");
+            assert_eq!(error.to_string(), expected);
+        }
+    }
+
+    #[tokio::test]
     async fn refused_connections_are_connect_errors() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = listener.local_addr().expect("address");

@@ -11,7 +11,7 @@
 use bytes::BytesMut;
 use http::Method;
 use libfuzzer_sys::fuzz_target;
-use switchyard_proxy::exchange::{ResponseFraming, parse_answer};
+use switchyard_proxy::exchange::parse_answer;
 use switchyard_proxy::upstream_body::{Decoded, Delimiter};
 
 /// Everything read from one answer, as comparable text.
@@ -48,7 +48,7 @@ fn read(stream: &[u8], piece: usize, method: &Method) -> Read {
         answer.head.status, answer.head.headers, answer.framing, answer.reusable
     );
     let mut body = Vec::new();
-    let Some(mut delimiter) = Delimiter::of(answer.framing) else {
+    let Some(mut delimiter) = answer.framing else {
         return Read::Answer {
             head,
             body,
@@ -70,7 +70,7 @@ fn read(stream: &[u8], piece: usize, method: &Method) -> Read {
             },
         }
     };
-    if let ResponseFraming::Length(length) = answer.framing {
+    if let Some(Delimiter::Length(length)) = answer.framing {
         assert!(body.len() as u64 <= length, "more body than its length");
     }
     Read::Answer { head, body, ending }

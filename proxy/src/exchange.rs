@@ -8,7 +8,7 @@
 //! of the instructions of a proxied request. Here nothing is spawned, sent across a
 //! channel or timed per request (the caller's timeout bounds the whole exchange).
 
-use std::io;
+use std::io::{self, Write};
 use std::mem::MaybeUninit;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -23,6 +23,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
+use crate::upstream_body::Delimiter;
 
 /// The largest response head read from an upstream (nginx's `proxy_buffer_size` is
 /// 4–8 KiB; hyper's client buffer about 400 KiB); larger: 502.
@@ -108,34 +109,22 @@ pub enum RequestFraming {
     Chunked,
 }
 
-/// How the body after a response head is delimited (RFC 9112 §6.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseFraming {
-    /// No body (a HEAD request, 204, 304, or `Content-Length: 0`).
-    Empty,
-    /// This many bytes.
-    Length(u64),
-    /// Chunked, from this place in the chunk grammar.
-    Chunked(Chunk),
-    /// Everything until the upstream closes the connection.
-    UntilClose,
-}
-
 /// A response head as read.
 #[derive(Debug)]
 pub struct Answer {
     /// Status, version and headers.
     pub head: response::Parts,
-    /// How its body is delimited.
-    pub framing: ResponseFraming,
+    /// How its body is delimited (`None`: it has no body: a HEAD request, 204, 304,
+    /// or `Content-Length: 0`).
+    pub framing: Option<Delimiter>,
     /// Whether the connection may carry another request after this body.
     pub reusable: bool,
 }
 
-/// Writes the request head for `parts` into `out` and says how its body follows:
-/// the body's own `Content-Length` when the client sent one, else its exact size when
-/// known, else chunked; a body-less `POST`, `PUT` or `PATCH` gets `Content-Length: 0`
-/// (RFC 9110 §8.6).
+/// Writes the request head for `parts` into `out` and says how its body follows: none
+/// when the body has already ended (a body-less `POST`, `PUT` or `PATCH` then gets
+/// `Content-Length: 0`, RFC 9110 §8.6), else after the client's own `Content-Length`,
+/// else after its exact size when known, else chunked.
 pub fn write_request_head<B: Body>(
     out: &mut Vec<u8>,
     parts: &request::Parts,
@@ -155,13 +144,15 @@ pub fn write_request_head<B: Body>(
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
-    let framing = if parts.headers.contains_key(CONTENT_LENGTH) {
-        RequestFraming::Length
-    } else if body.is_end_stream() {
-        if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+    let framing = if body.is_end_stream() {
+        if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH)
+            && !parts.headers.contains_key(CONTENT_LENGTH)
+        {
             out.extend_from_slice(b"content-length: 0\r\n");
         }
         RequestFraming::Empty
+    } else if parts.headers.contains_key(CONTENT_LENGTH) {
+        RequestFraming::Length
     } else if let Some(length) = body.size_hint().exact() {
         out.extend_from_slice(b"content-length: ");
         crate::json_line::unsigned(out, length);
@@ -324,22 +315,10 @@ where
     }
 }
 
-/// Appends a chunk-size line for `length` bytes.
+/// Appends a chunk-size line for `length` bytes (lowercase hex).
 fn write_chunk_size(out: &mut Vec<u8>, length: usize) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut digits = [0u8; 16];
-    let mut start = digits.len();
-    let mut rest = length;
-    loop {
-        start -= 1;
-        digits[start] = HEX[rest % 16];
-        rest /= 16;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[start..]);
-    out.extend_from_slice(b"\r\n");
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{length:x}\r\n");
 }
 
 /// Reads response heads until a final one (1xx answers are read past), for a request
@@ -439,7 +418,7 @@ pub fn parse_answer(
     }
     let framing = response_framing(&headers, status, method)?;
     let reusable = version == Version::HTTP_11
-        && framing != ResponseFraming::UntilClose
+        && framing != Some(Delimiter::UntilClose)
         && !has_token(&headers, CONNECTION, b"close");
     let mut parts = http::Response::new(()).into_parts().0;
     parts.status = status;
@@ -458,20 +437,20 @@ fn response_framing(
     headers: &HeaderMap,
     status: StatusCode,
     method: &Method,
-) -> Result<ResponseFraming, ExchangeError> {
+) -> Result<Option<Delimiter>, ExchangeError> {
     if method == Method::HEAD
         || status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED
     {
-        return Ok(ResponseFraming::Empty);
+        return Ok(None);
     }
     if let Some(last) = headers.get_all(TRANSFER_ENCODING).iter().next_back() {
-        return Ok(if ends_with_chunked(last.as_bytes()) {
-            ResponseFraming::Chunked(Chunk::SizeStart)
+        return Ok(Some(if ends_with_chunked(last.as_bytes()) {
+            Delimiter::Chunked(Chunk::SizeStart)
         } else {
-            ResponseFraming::UntilClose
-        });
+            Delimiter::UntilClose
+        }));
     }
     let mut length = None;
     for value in headers.get_all(CONTENT_LENGTH) {
@@ -486,9 +465,9 @@ fn response_framing(
         }
     }
     Ok(match length {
-        Some(0) => ResponseFraming::Empty,
-        Some(length) => ResponseFraming::Length(length),
-        None => ResponseFraming::UntilClose,
+        Some(0) => None,
+        Some(length) => Some(Delimiter::Length(length)),
+        None => Some(Delimiter::UntilClose),
     })
 }
 
@@ -512,9 +491,11 @@ mod tests {
         match parse_answer(&mut buffer, &method) {
             Ok(None) => "partial".into(),
             Ok(Some(answer)) => format!(
-                "{} {:?} reusable={} rest={:?}",
+                "{} {} reusable={} rest={:?}",
                 answer.head.status.as_u16(),
-                answer.framing,
+                answer
+                    .framing
+                    .map_or("Empty".to_owned(), |delimiter| format!("{delimiter:?}")),
                 answer.reusable,
                 String::from_utf8_lossy(&buffer)
             ),

@@ -228,8 +228,9 @@ impl Builders {
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
             .max_buf_size(max_head_bytes)
-            // Flattened writes, as on the upstream side (`pool`): 0.4k instructions per
-            // request less than hyper's vectored queue for answers of API size.
+            // Flattened writes (head and body in one buffer, as the upstream client
+            // writes requests): 0.4k instructions per request less than hyper's
+            // vectored queue for answers of API size.
             .writev(false);
         // hyper parses up to 100 headers in an array on the stack; any other count (even
         // 100 set explicitly) costs a heap array filled on every request.

@@ -14,7 +14,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use http::uri::Authority;
 use hyper::body::{Body, Frame, SizeHint};
 
-use crate::exchange::{BodySender, Connection, READ_SIZE, ResponseFraming};
+use crate::exchange::{BodySender, Connection, READ_SIZE};
 use crate::message_framing::{self, Advance, Chunk};
 use crate::pool::Pool;
 
@@ -57,16 +57,6 @@ pub enum Decoded {
 }
 
 impl Delimiter {
-    /// What ends a body framed by `framing`; `None`: there is no body.
-    pub fn of(framing: ResponseFraming) -> Option<Delimiter> {
-        match framing {
-            ResponseFraming::Empty => None,
-            ResponseFraming::Length(length) => Some(Delimiter::Length(length)),
-            ResponseFraming::Chunked(chunk) => Some(Delimiter::Chunked(chunk)),
-            ResponseFraming::UntilClose => Some(Delimiter::Close),
-        }
-    }
-
     /// Takes the next piece of the body off the front of `buffer`, consuming chunk
     /// framing on the way (pure: the caller reads more when told to).
     pub fn decode(&mut self, buffer: &mut BytesMut) -> Decoded {
@@ -100,7 +90,7 @@ impl Delimiter {
                     }
                     Advance::Invalid => return Decoded::Invalid,
                 },
-                Delimiter::Close => return Decoded::Data(buffer.split().freeze()),
+                Delimiter::UntilClose => return Decoded::Data(buffer.split().freeze()),
             }
         }
         Decoded::NeedMore
@@ -129,30 +119,30 @@ enum State {
     Done,
 }
 
-/// What ends a body still being read.
+/// How a response body is delimited (RFC 9112 §6.3), and how much of it is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delimiter {
     /// This many bytes more.
     Length(u64),
     /// The chunk grammar, from this place.
     Chunked(Chunk),
-    /// The upstream closing the connection.
-    Close,
+    /// Everything until the upstream closes the connection.
+    UntilClose,
 }
 
 impl<B> UpstreamBody<B> {
-    /// The body that follows a response head on `connection`, delimited by `framing`,
-    /// while `sender` (if any) still sends the request's body; the connection goes
-    /// `home` after both when given one.
+    /// The body that follows a response head on `connection`, delimited by
+    /// `delimiter` (`None`: there is none), while `sender` (if any) still sends the
+    /// request's body; the connection goes `home` after both when given one.
     pub fn new(
         connection: Connection,
-        framing: ResponseFraming,
+        delimiter: Option<Delimiter>,
         home: Option<Home>,
         sender: Option<BodySender<B>>,
     ) -> Self {
         // A connection whose request is not all sent cannot carry another one.
         let home = home.filter(|_| sender.is_none());
-        match Delimiter::of(framing) {
+        match delimiter {
             Some(delimiter) => UpstreamBody {
                 state: State::Reading(connection, delimiter),
                 home,
@@ -209,11 +199,11 @@ where
                 match sending.poll_send(&connection.stream, context) {
                     Poll::Pending => {}
                     Poll::Ready(Ok(())) => this.sender = None,
+                    // The answer goes on; its connection has no home (see `new`), so it
+                    // is closed after it.
                     Poll::Ready(Err(error)) => {
-                        // The answer goes on; the connection is closed after it.
                         tracing::debug!(%error, "the rest of the request body was not sent");
                         this.sender = None;
-                        this.home = None;
                     }
                 }
             }
@@ -237,7 +227,7 @@ where
                 &mut connection.buffer,
             );
             match ready!(read) {
-                Ok(0) if *delimiter == Delimiter::Close => {
+                Ok(0) if *delimiter == Delimiter::UntilClose => {
                     this.state = State::Done;
                     return Poll::Ready(None);
                 }

@@ -38,13 +38,13 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
-    /// The worker runtimes cannot be built.
-    #[error("cannot start {count} worker runtimes: {source}")]
+    /// The workers cannot be set up.
+    #[error("cannot start {count} workers: {source}")]
     Workers {
         /// How many were asked for.
         count: usize,
         /// Why.
-        source: std::io::Error,
+        source: server::WorkersError,
     },
 }
 

@@ -7,12 +7,14 @@
 //!
 //! The API listener is served by [`Workers`]: one thread per core, each with its own
 //! single-threaded runtime and its own handler (so its own upstream connection pool),
-//! all accepting from the same listening socket, the way nginx's worker processes do.
+//! each accepting on its own socket of one `SO_REUSEPORT` group on Linux, the way
+//! nginx's worker processes do with `reuseport` (elsewhere on one shared socket).
 //! A request and the upstream connection it uses then live on one thread: no task
 //! crosses threads on the request path, and no wake-up goes through a futex.
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -24,7 +26,7 @@ use hyper::server::conn::{http1, http2};
 use hyper::service::{Service, service_fn};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
@@ -60,23 +62,25 @@ struct Worker {
 }
 
 impl Workers {
-    /// Builds `count` single-threaded runtimes, each accepting from its own handle on
-    /// `listener`.
-    pub fn new(listener: std::net::TcpListener, count: NonZeroUsize) -> std::io::Result<Workers> {
-        listener.set_nonblocking(true)?;
+    /// Builds `count` single-threaded runtimes, each accepting on its own socket at the
+    /// address `bound` holds (see [`Sharing`]).
+    pub fn new(bound: std::net::TcpListener, count: NonZeroUsize) -> Result<Workers, WorkersError> {
+        let address = bound.local_addr().map_err(WorkersError::Address)?;
+        let listen_error = |source| WorkersError::Listen { address, source };
+        let sharing = Sharing::new(bound).map_err(listen_error)?;
         let workers = (0..count.get())
             .map(|_| {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    .build()?;
-                let handle = listener.try_clone()?;
+                    .build()
+                    .map_err(WorkersError::Runtime)?;
                 let listener = {
                     let _entered = runtime.enter();
-                    TcpListener::from_std(handle)?
+                    sharing.listener(address).map_err(listen_error)?
                 };
                 Ok(Worker { runtime, listener })
             })
-            .collect::<std::io::Result<Vec<Worker>>>()?;
+            .collect::<Result<Vec<Worker>, WorkersError>>()?;
         Ok(Workers { workers })
     }
 
@@ -132,6 +136,77 @@ impl Workers {
             }
         }
     }
+}
+
+/// Why the workers could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkersError {
+    /// A worker's runtime could not be built.
+    #[error("cannot build a worker runtime: {0}")]
+    Runtime(#[source] io::Error),
+    /// The bound address could not be read.
+    #[error("cannot read the bound address: {0}")]
+    Address(#[source] io::Error),
+    /// A worker's listening socket could not be opened.
+    #[error("cannot open a worker's socket on {address}: {source}")]
+    Listen {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Backlog of each worker's listening socket.
+const BACKLOG: u32 = 1024;
+
+/// How the workers share the API address.
+#[derive(Debug)]
+enum Sharing {
+    /// Linux: a socket per worker in one `SO_REUSEPORT` group, so the kernel spreads new
+    /// connections evenly over the workers, as nginx's `reuseport` does. One socket
+    /// woken for every worker lets the busiest (the one awake) take nearly all of them:
+    /// measured, one of two workers served every connection of a 64-connection load.
+    Group,
+    /// Elsewhere (no balancing `SO_REUSEPORT`): one socket that every worker accepts from.
+    Shared(std::net::TcpListener),
+}
+
+impl Sharing {
+    /// How the workers share the address `bound` holds. On Linux `bound` is closed and
+    /// the group takes its address over: binding it first, without `SO_REUSEPORT`,
+    /// fails when anything else has the port (another group too), and picks the port
+    /// for `:0`.
+    fn new(bound: std::net::TcpListener) -> io::Result<Sharing> {
+        if cfg!(target_os = "linux") {
+            drop(bound);
+            Ok(Sharing::Group)
+        } else {
+            bound.set_nonblocking(true)?;
+            Ok(Sharing::Shared(bound))
+        }
+    }
+
+    /// A listening socket at `address` for one worker; needs its runtime entered.
+    fn listener(&self, address: SocketAddr) -> io::Result<TcpListener> {
+        match self {
+            Sharing::Group => group_member(address),
+            Sharing::Shared(shared) => TcpListener::from_std(shared.try_clone()?),
+        }
+    }
+}
+
+/// A socket of the `SO_REUSEPORT` group at `address`, listening.
+fn group_member(address: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.set_reuseport(true)?;
+    socket.bind(address)?;
+    socket.listen(BACKLOG)
 }
 
 /// The header count hyper's HTTP/1 parser takes without being told.
@@ -339,4 +414,52 @@ pub async fn serve<H, F>(
         }
     }
     connections.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_workers() -> Workers {
+        let bound = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        Workers::new(bound, NonZeroUsize::new(2).expect("two")).expect("workers")
+    }
+
+    /// How many connections `worker` has waiting to be accepted.
+    fn waiting(worker: &Worker) -> usize {
+        worker.runtime.block_on(async {
+            let mut accepted = 0;
+            while let Ok(Ok(_)) =
+                tokio::time::timeout(Duration::from_millis(100), worker.listener.accept()).await
+            {
+                accepted += 1;
+            }
+            accepted
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_kernel_spreads_connections_over_every_worker() {
+        let workers = two_workers();
+        let address = workers.local_address().expect("address");
+        let clients: Vec<std::net::TcpStream> = (0..64)
+            .map(|_| std::net::TcpStream::connect(address).expect("connect"))
+            .collect();
+        let counts: Vec<usize> = workers.workers.iter().map(waiting).collect();
+        assert_eq!(counts.iter().sum::<usize>(), clients.len(), "{counts:?}");
+        // 64 connections hashed over two sockets: each gets some (all on one: 2^-63).
+        assert!(counts.iter().all(|&count| count > 0), "{counts:?}");
+    }
+
+    #[test]
+    fn the_address_stays_taken_while_the_workers_hold_it() {
+        let workers = two_workers();
+        let address = workers.local_address().expect("address");
+        for worker in &workers.workers {
+            assert_eq!(worker.listener.local_addr().expect("address"), address);
+        }
+        let error = std::net::TcpListener::bind(address).expect_err("the port is taken");
+        assert_eq!(error.kind(), io::ErrorKind::AddrInUse);
+    }
 }

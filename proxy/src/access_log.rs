@@ -57,6 +57,16 @@ impl Destination {
     }
 }
 
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Stdout => f.write_str("-"),
+            Destination::File(path) => write!(f, "{}", path.display()),
+            Destination::Off => f.write_str("off"),
+        }
+    }
+}
+
 /// One request's access log line, borrowed from the request path. Its JSON object has
 /// one key per field, in this order (`duration` as `duration_ms`).
 #[derive(Debug)]
@@ -333,27 +343,44 @@ fn take(pending: &mut Batch) -> Batch {
 /// Where the writer puts lines: a file opened for appending, or standard output.
 type Sink = Box<dyn Write + Send>;
 
-impl Writer {
-    /// Writes batches until `shutdown` fires (or every handle is gone), then drains what
-    /// is queued.
-    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
-        let mut sink: Sink = match &self.destination {
-            Destination::File(path) => match std::fs::OpenOptions::new()
+/// Opens `destination` for the writer; standard output for `-` (and `off`, which has
+/// no writer).
+fn open(destination: &Destination) -> std::io::Result<Sink> {
+    match destination {
+        Destination::File(path) => {
+            let file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(path)
-            {
-                Ok(file) => Box::new(file),
-                Err(error) => {
-                    tracing::error!(path = %path.display(), %error, "cannot open the access log; access logs are off");
-                    return;
-                }
-            },
-            Destination::Stdout | Destination::Off => Box::new(std::io::stdout()),
+                .open(path)?;
+            Ok(Box::new(file))
+        }
+        Destination::Stdout | Destination::Off => Ok(Box::new(std::io::stdout())),
+    }
+}
+
+impl Writer {
+    /// Writes batches until `shutdown` fires (or every handle is gone), then drains what
+    /// is queued. Each change of `reopen` opens a file destination again (after log
+    /// rotation renamed it: later lines go to a new file at the path).
+    pub async fn run(
+        mut self,
+        mut shutdown: watch::Receiver<bool>,
+        mut reopen: watch::Receiver<u64>,
+    ) {
+        let mut sink = match open(&self.destination) {
+            Ok(sink) => sink,
+            Err(error) => {
+                tracing::error!(destination = %self.destination, %error, "cannot open the access log; access logs are off");
+                return;
+            }
         };
         loop {
             let batch = tokio::select! {
                 batch = self.receiver.recv() => batch,
+                Ok(()) = reopen.changed() => {
+                    sink = self.reopened(sink).await;
+                    continue;
+                }
                 () = crate::server::signalled(&mut shutdown) => {
                     self.receiver.close();
                     self.receiver.recv().await
@@ -365,6 +392,29 @@ impl Writer {
             match write(sink, batch.bytes).await {
                 Some(kept) => sink = kept,
                 None => return,
+            }
+        }
+    }
+
+    /// The destination opened again, or `current` when it is standard output or
+    /// cannot be opened (said in the log: lines keep going where they went).
+    async fn reopened(&self, current: Sink) -> Sink {
+        let Destination::File(path) = &self.destination else {
+            return current;
+        };
+        let destination = self.destination.clone();
+        let opened = tokio::task::spawn_blocking(move || open(&destination))
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|opened| opened);
+        match opened {
+            Ok(sink) => {
+                tracing::info!(path = %path.display(), "access log reopened");
+                sink
+            }
+            Err(error) => {
+                tracing::error!(path = %path.display(), %error, "cannot reopen the access log; lines go to the file open before");
+                current
             }
         }
     }

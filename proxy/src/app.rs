@@ -108,8 +108,9 @@ impl Ready {
             .and_then(|admin| admin.local_addr().ok())
     }
 
-    /// Serves until `shutdown` fires, then drains and returns.
-    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+    /// Serves until `shutdown` fires, then drains and returns; each change of `reopen`
+    /// opens the access log file again (log rotation; never once its sender is gone).
+    pub async fn run(self, shutdown: watch::Receiver<bool>, reopen: watch::Receiver<u64>) {
         let args = self.args;
         let limits = Limits {
             max_header_bytes: args.max_header_bytes,
@@ -162,7 +163,7 @@ impl Ready {
         let log_stop = admin_shutdown.clone();
         let access_log = async move {
             if let Some(writer) = log_writer {
-                writer.run(log_stop).await;
+                writer.run(log_stop, reopen).await;
             }
         };
         let admin_state = Arc::clone(&self.state);

@@ -1,5 +1,6 @@
 //! `switchyard-proxy`: the proxy's command-line shell. Parses flags, sets up logging,
-//! starts the proxy (exit 2 if it cannot), and shuts it down on SIGTERM or SIGINT.
+//! starts the proxy (exit 2 if it cannot), reopens the access log file on SIGUSR1 (log
+//! rotation, as `nginx -s reopen`), and shuts it down on SIGTERM or SIGINT.
 //!
 //! Once bound it logs `listening on http://ADDR` and `admin on http://ADDR` (stderr),
 //! which is how scripts and tests started with `--listen 127.0.0.1:0` learn the ports.
@@ -56,16 +57,23 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             tracing::info!("admin on http://{address}");
         }
         let (stop, shutdown) = watch::channel(false);
+        let (reopen, reopens) = watch::channel(0u64);
         let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
         let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
-        let mut serving = tokio::spawn(ready.run(shutdown));
-        tokio::select! {
-            _ = terminate.recv() => {}
-            _ = interrupt.recv() => {}
-            ended = &mut serving => {
-                ended.context("the proxy task failed")?;
-                tracing::error!("the proxy stopped serving without being asked to");
-                return Ok(ExitCode::FAILURE);
+        let mut rotated = signal(SignalKind::user_defined1()).context("cannot handle SIGUSR1")?;
+        let mut serving = tokio::spawn(ready.run(shutdown, reopens));
+        loop {
+            tokio::select! {
+                _ = terminate.recv() => break,
+                _ = interrupt.recv() => break,
+                _ = rotated.recv() => {
+                    reopen.send_modify(|count| *count += 1);
+                }
+                ended = &mut serving => {
+                    ended.context("the proxy task failed")?;
+                    tracing::error!("the proxy stopped serving without being asked to");
+                    return Ok(ExitCode::FAILURE);
+                }
             }
         }
         stop.send_replace(true);

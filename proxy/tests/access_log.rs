@@ -1,6 +1,7 @@
 //! End-to-end access logs: `--access-log FILE` gets one JSON line per request with the
 //! route, version, side, upstream, generation, request id and client, and the request id
-//! is forwarded upstream and returned; a request in flight at SIGTERM is still logged.
+//! is forwarded upstream and returned; a request in flight at SIGTERM is still logged;
+//! SIGUSR1 reopens a rotated log file.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -150,4 +151,62 @@ async fn a_request_in_flight_at_sigterm_is_logged_before_exit() {
     let entries = lines(&log, 1).await;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["status"], 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigusr1_reopens_a_rotated_log_file() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let log = directory.path().join("access.log");
+    let rotated = directory.path().join("access.log.1");
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let mut shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let client = shop.client();
+    assert_eq!(
+        client.get("/v2/products/1", &[]).await.status,
+        StatusCode::OK
+    );
+    lines(&log, 1).await;
+
+    // What logrotate does: rename, then signal.
+    std::fs::rename(&log, &rotated).expect("rotate");
+    shop.proxy.send_signal("USR1");
+    shop.proxy.wait_for_log("access log reopened");
+    assert_eq!(
+        client.get("/v2/products/2", &[]).await.status,
+        StatusCode::OK
+    );
+
+    let fresh = lines(&log, 1).await;
+    assert_eq!(fresh.len(), 1, "{fresh:#?}");
+    assert_eq!(fresh[0]["path"], "/v2/products/2");
+    let old = lines(&rotated, 1).await;
+    assert_eq!(old.len(), 1, "{old:#?}");
+    assert_eq!(old[0]["path"], "/v2/products/1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_that_cannot_be_reopened_keeps_its_file() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let folder = directory.path().join("logs");
+    std::fs::create_dir(&folder).expect("a log folder");
+    let log = folder.join("access.log");
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let mut shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let client = shop.client();
+
+    // The folder goes away under the open file: the path cannot be opened again.
+    let moved = directory.path().join("moved");
+    std::fs::rename(&folder, &moved).expect("move the folder");
+    shop.proxy.send_signal("USR1");
+    let said = shop.proxy.wait_for_log("cannot reopen the access log");
+    assert!(said.contains("access.log"), "{said}");
+    assert_eq!(
+        client.get("/v2/products/3", &[]).await.status,
+        StatusCode::OK
+    );
+
+    let kept = lines(&moved.join("access.log"), 1).await;
+    assert_eq!(kept.len(), 1, "{kept:#?}");
+    assert_eq!(kept[0]["path"], "/v2/products/3");
+    assert!(!log.exists());
 }

@@ -193,11 +193,16 @@ impl ProxyProcess {
 
     /// Sends SIGTERM without waiting.
     pub fn send_sigterm(&self) {
+        self.send_signal("TERM");
+    }
+
+    /// Sends the signal named `name` (`TERM`, `USR1`…) without waiting.
+    pub fn send_signal(&self, name: &str) {
         let signalled = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([&format!("-{name}"), &self.child.id().to_string()])
             .status()
             .expect("run kill");
-        assert!(signalled.success(), "kill -TERM failed");
+        assert!(signalled.success(), "kill -{name} failed");
     }
 
     /// Waits for the process to exit by itself (blocking).

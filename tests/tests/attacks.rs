@@ -159,7 +159,8 @@ impl Proxy {
             .expect("the proxy starts");
         let listen = ready.listen_address().expect("bound");
         let (stop, shutdown) = watch::channel(false);
-        let serving = Some(tokio::spawn(ready.run(shutdown)));
+        // No log rotation here: a reopen channel whose sender is gone.
+        let serving = Some(tokio::spawn(ready.run(shutdown, watch::channel(0).1)));
         Proxy {
             listen,
             stop,

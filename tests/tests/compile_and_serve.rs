@@ -50,7 +50,8 @@ async fn the_compiled_example_repository_is_served_as_its_manifests_say() {
         .expect("the compiled bundle is served");
     let client = TestClient::http1(ready.listen_address().expect("bound"));
     let (stop, shutdown) = watch::channel(false);
-    let serving = tokio::spawn(ready.run(shutdown));
+    // No log rotation here: a reopen channel whose sender is gone.
+    let serving = tokio::spawn(ready.run(shutdown, watch::channel(0).1));
 
     // products v1 (`GET /v1/products/{productId}`): a running 10% canary to mall-next,
     // matched by `x-canary: always`.

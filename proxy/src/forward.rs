@@ -124,8 +124,6 @@ impl Forwarder {
                 let body = route.api().lifecycle.gone_body.clone().unwrap_or_default();
                 let mut response = respond::json(StatusCode::GONE, body);
                 add_version_headers(response.headers_mut(), route.api());
-                let side = route.api().metrics.side(Side::Current);
-                side.observe(StatusCode::GONE, started.elapsed());
                 served.route = Some((route, Side::Current));
                 response
             }
@@ -136,22 +134,15 @@ impl Forwarder {
                 served.upstream = Some(forward.upstream.name());
                 let (response, endpoint) = self.forward(request, &uri, forward, peer).await;
                 served.endpoint = endpoint;
-                route
-                    .api()
-                    .metrics
-                    .side(side)
-                    .observe(response.status(), started.elapsed());
                 response
             }
         };
         let elapsed = started.elapsed();
         if let Some((route, side)) = served.route {
+            let version = &route.api().metrics;
+            version.side(side).observe(response.status(), elapsed);
             let client = api_key.map_or(ClientId::Address(address), ClientId::ApiKey);
-            route
-                .api()
-                .metrics
-                .status()
-                .record(side, client, unix_seconds(arrived));
+            version.status().record(side, client, unix_seconds(arrived));
         }
         if let Some((client, api_key_id)) = &client {
             let api = served.route.map(|(route, _)| route.api());

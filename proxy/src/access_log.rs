@@ -177,17 +177,30 @@ struct Dropped {
     last_warning: AtomicU64,
 }
 
-/// The writer's half: run it with [`Writer::run`] and await it.
-#[derive(Debug)]
+/// The writer's half, its destination already open: run it with [`Writer::run`] and
+/// await it.
 pub struct Writer {
     receiver: mpsc::Receiver<Batch>,
     destination: Destination,
+    sink: Sink,
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("destination", &self.destination)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AccessLog {
-    /// Opens the channel to a writer for `destination` (none when it is `off`);
-    /// dropped lines are counted in `dropped`.
-    pub fn new(destination: Destination, dropped: Counter) -> (AccessLog, Option<Writer>) {
+    /// Opens `destination` and the channel to its writer (none when it is `off`);
+    /// dropped lines are counted in `dropped`. Fails when the file cannot be opened
+    /// for appending.
+    pub fn new(
+        destination: Destination,
+        dropped: Counter,
+    ) -> std::io::Result<(AccessLog, Option<Writer>)> {
         AccessLog::with_capacity(destination, dropped, CAPACITY)
     }
 
@@ -195,21 +208,20 @@ impl AccessLog {
         destination: Destination,
         dropped: Counter,
         capacity: usize,
-    ) -> (AccessLog, Option<Writer>) {
+    ) -> std::io::Result<(AccessLog, Option<Writer>)> {
         let dropped = Arc::new(Dropped {
             metric: dropped,
             total: AtomicU64::new(0),
             last_warning: AtomicU64::new(0),
         });
         if destination == Destination::Off {
-            return (
-                AccessLog {
-                    sender: None,
-                    dropped,
-                },
-                None,
-            );
+            let log = AccessLog {
+                sender: None,
+                dropped,
+            };
+            return Ok((log, None));
         }
+        let sink = open(&destination)?;
         let (sender, receiver) = mpsc::channel(capacity);
         let log = AccessLog {
             sender: Some(sender),
@@ -218,8 +230,9 @@ impl AccessLog {
         let writer = Writer {
             receiver,
             destination,
+            sink,
         };
-        (log, Some(writer))
+        Ok((log, Some(writer)))
     }
 
     /// A worker's own batch buffer, handing over through this log's channel.
@@ -362,28 +375,22 @@ impl Writer {
     /// Writes batches until `shutdown` fires (or every handle is gone), then drains what
     /// is queued. Each change of `reopen` opens a file destination again (after log
     /// rotation renamed it: later lines go to a new file at the path).
-    pub async fn run(
-        mut self,
-        mut shutdown: watch::Receiver<bool>,
-        mut reopen: watch::Receiver<u64>,
-    ) {
-        let mut sink = match open(&self.destination) {
-            Ok(sink) => sink,
-            Err(error) => {
-                tracing::error!(destination = %self.destination, %error, "cannot open the access log; access logs are off");
-                return;
-            }
-        };
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>, mut reopen: watch::Receiver<u64>) {
+        let Writer {
+            mut receiver,
+            destination,
+            mut sink,
+        } = self;
         loop {
             let batch = tokio::select! {
-                batch = self.receiver.recv() => batch,
+                batch = receiver.recv() => batch,
                 Ok(()) = reopen.changed() => {
-                    sink = self.reopened(sink).await;
+                    sink = reopened(&destination, sink).await;
                     continue;
                 }
                 () = crate::server::signalled(&mut shutdown) => {
-                    self.receiver.close();
-                    self.receiver.recv().await
+                    receiver.close();
+                    receiver.recv().await
                 }
             };
             let Some(batch) = batch else {
@@ -395,27 +402,27 @@ impl Writer {
             }
         }
     }
+}
 
-    /// The destination opened again, or `current` when it is standard output or
-    /// cannot be opened (said in the log: lines keep going where they went).
-    async fn reopened(&self, current: Sink) -> Sink {
-        let Destination::File(path) = &self.destination else {
-            return current;
-        };
-        let destination = self.destination.clone();
-        let opened = tokio::task::spawn_blocking(move || open(&destination))
-            .await
-            .map_err(std::io::Error::other)
-            .and_then(|opened| opened);
-        match opened {
-            Ok(sink) => {
-                tracing::info!(path = %path.display(), "access log reopened");
-                sink
-            }
-            Err(error) => {
-                tracing::error!(path = %path.display(), %error, "cannot reopen the access log; lines go to the file open before");
-                current
-            }
+/// `destination` opened again, or `current` when it is standard output or cannot be
+/// opened (said in the log: lines keep going where they went).
+async fn reopened(destination: &Destination, current: Sink) -> Sink {
+    let Destination::File(path) = destination else {
+        return current;
+    };
+    let reopening = destination.clone();
+    let opened = tokio::task::spawn_blocking(move || open(&reopening))
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|opened| opened);
+    match opened {
+        Ok(sink) => {
+            tracing::info!(path = %path.display(), "access log reopened");
+            sink
+        }
+        Err(error) => {
+            tracing::error!(path = %path.display(), %error, "cannot reopen the access log; lines go to the file open before");
+            current
         }
     }
 }
@@ -552,7 +559,8 @@ mod tests {
     #[test]
     fn lines_are_batched_and_batches_that_do_not_fit_are_counted_as_dropped() {
         let dropped = Counter::default();
-        let (log, writer) = AccessLog::with_capacity(Destination::Stdout, dropped.clone(), 1);
+        let (log, writer) =
+            AccessLog::with_capacity(Destination::Stdout, dropped.clone(), 1).expect("stdout");
         let mut writer = writer.expect("a writer for stdout");
         let worker = log.worker();
         let path = "/p".repeat(200);

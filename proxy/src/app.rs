@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::access_log::AccessLog;
+use crate::access_log::{AccessLog, Writer};
 use crate::cli::Args;
 use crate::forward::Forwarder;
 use crate::headers::{PeerValues, TrustedProxies};
@@ -38,6 +38,16 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The access log file cannot be opened for appending.
+    #[error(
+        "cannot open the access log {destination} for appending: {source}; create its folder, or pass another --access-log (`-` for standard output, `off` for none)"
+    )]
+    AccessLog {
+        /// The `--access-log` destination.
+        destination: String,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The workers cannot be set up.
     #[error("cannot start {count} workers: {source}")]
     Workers {
@@ -56,10 +66,12 @@ pub struct Ready {
     seen: u64,
     workers: Workers,
     admin: Option<TcpListener>,
+    log: AccessLog,
+    log_writer: Option<Writer>,
 }
 
 impl Ready {
-    /// Loads the bundle and binds the listeners.
+    /// Loads the bundle, opens the access log and binds the listeners.
     pub async fn start(args: Args) -> Result<Ready, StartError> {
         let metrics = Arc::new(Metrics::new());
         let (table, seen) =
@@ -87,11 +99,20 @@ impl Ready {
             Some(address) => Some(bind(address).await?),
             None => None,
         };
+        let (log, log_writer) =
+            AccessLog::new(args.access_log.clone(), metrics.access_log_dropped()).map_err(
+                |source| StartError::AccessLog {
+                    destination: args.access_log.to_string(),
+                    source,
+                },
+            )?;
         Ok(Ready {
             state: Arc::new(State::new(table, metrics)),
             seen,
             workers,
             admin,
+            log,
+            log_writer,
             args,
         })
     }
@@ -118,10 +139,7 @@ impl Ready {
             header_read_timeout: args.header_read_timeout,
             drain_timeout: args.drain_timeout,
         };
-        let (log, log_writer) = AccessLog::new(
-            args.access_log.clone(),
-            self.state.metrics().access_log_dropped(),
-        );
+        let (log, log_writer) = (self.log, self.log_writer);
         let upstream = UpstreamSettings {
             connect_timeout: args.upstream_connect_timeout,
             request_timeout: args.upstream_timeout,

@@ -57,8 +57,31 @@ pub struct Workers {
 
 #[derive(Debug)]
 struct Worker {
-    runtime: Runtime,
+    /// Registered with `runtime`'s reactor; dropped before it.
     listener: TcpListener,
+    runtime: WorkerRuntime,
+}
+
+/// A worker's runtime. Dropped unused (start-up failed after it was built, or its
+/// thread could not start) it shuts down without waiting, since that happens in the
+/// caller's async context, where waiting would panic; the worker's own thread takes it
+/// out ([`WorkerRuntime::take`]) and waits for its tasks when done.
+#[derive(Debug)]
+struct WorkerRuntime(Option<Runtime>);
+
+impl WorkerRuntime {
+    /// The runtime, now owned by the caller.
+    fn take(mut self) -> Option<Runtime> {
+        self.0.take()
+    }
+}
+
+impl Drop for WorkerRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Workers {
@@ -76,9 +99,13 @@ impl Workers {
                     .map_err(WorkersError::Runtime)?;
                 let listener = {
                     let _entered = runtime.enter();
-                    sharing.listener(address).map_err(listen_error)?
+                    sharing.listener(address)
                 };
-                Ok(Worker { runtime, listener })
+                let runtime = WorkerRuntime(Some(runtime));
+                Ok(Worker {
+                    listener: listener.map_err(listen_error)?,
+                    runtime,
+                })
             })
             .collect::<Result<Vec<Worker>, WorkersError>>()?;
         Ok(Workers { workers })
@@ -105,13 +132,16 @@ impl Workers {
         F: Future<Output = Response<ProxyBody>> + Send + 'static,
     {
         let mut finished = Vec::with_capacity(self.workers.len());
-        for (index, Worker { runtime, listener }) in self.workers.into_iter().enumerate() {
+        for (index, Worker { listener, runtime }) in self.workers.into_iter().enumerate() {
             let (done, wait) = oneshot::channel::<()>();
             let make_handler = make_handler.clone();
             let shutdown = shutdown.clone();
             let thread = std::thread::Builder::new()
                 .name(format!("switchyard-worker-{index}"))
                 .spawn(move || {
+                    let Some(runtime) = runtime.take() else {
+                        return;
+                    };
                     // The handler is made inside the runtime, so it may start tasks of its own.
                     runtime.block_on(async move {
                         serve(listener, limits, make_handler(), shutdown).await;
@@ -427,7 +457,8 @@ mod tests {
 
     /// How many connections `worker` has waiting to be accepted.
     fn waiting(worker: &Worker) -> usize {
-        worker.runtime.block_on(async {
+        let runtime = worker.runtime.0.as_ref().expect("a runtime");
+        runtime.block_on(async {
             let mut accepted = 0;
             while let Ok(Ok(_)) =
                 tokio::time::timeout(Duration::from_millis(100), worker.listener.accept()).await

@@ -1,13 +1,14 @@
 //! End-to-end access logs: `--access-log FILE` gets one JSON line per request with the
 //! route, version, side, upstream, generation, request id and client, and the request id
 //! is forwarded upstream and returned; a request in flight at SIGTERM is still logged;
-//! SIGUSR1 reopens a rotated log file.
+//! SIGUSR1 reopens a rotated log file; a file that cannot be opened at start is exit 2.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
 use serde_json::Value;
+use switchyard_e2e::proxy::ProxyProcess;
 use switchyard_e2e::shop::Shop;
 
 fn binary() -> &'static Path {
@@ -193,6 +194,11 @@ async fn a_log_that_cannot_be_reopened_keeps_its_file() {
     let log_flag = log.to_str().expect("a UTF-8 path");
     let mut shop = Shop::start(binary(), &["--access-log", log_flag]).await;
     let client = shop.client();
+    assert_eq!(
+        client.get("/v2/products/1", &[]).await.status,
+        StatusCode::OK
+    );
+    lines(&log, 1).await;
 
     // The folder goes away under the open file: the path cannot be opened again.
     let moved = directory.path().join("moved");
@@ -201,12 +207,28 @@ async fn a_log_that_cannot_be_reopened_keeps_its_file() {
     let said = shop.proxy.wait_for_log("cannot reopen the access log");
     assert!(said.contains("access.log"), "{said}");
     assert_eq!(
-        client.get("/v2/products/3", &[]).await.status,
+        client.get("/v2/products/2", &[]).await.status,
         StatusCode::OK
     );
 
-    let kept = lines(&moved.join("access.log"), 1).await;
-    assert_eq!(kept.len(), 1, "{kept:#?}");
-    assert_eq!(kept[0]["path"], "/v2/products/3");
+    let kept = lines(&moved.join("access.log"), 2).await;
+    assert_eq!(kept.len(), 2, "{kept:#?}");
+    by_path(&kept, "/v2/products/2");
     assert!(!log.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_file_that_cannot_be_opened_is_exit_2_naming_it() {
+    let shop = Shop::start(binary(), &[]).await;
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let log = directory.path().join("missing-folder").join("access.log");
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let exited = ProxyProcess::run_to_exit(binary(), &shop.path(), &["--access-log", log_flag]);
+    assert_eq!(exited.status.code(), Some(2), "{}", exited.logs);
+    assert!(
+        exited.logs.contains("cannot open the access log") && exited.logs.contains(log_flag),
+        "{}",
+        exited.logs
+    );
+    assert!(exited.logs.contains("create its folder"), "{}", exited.logs);
 }

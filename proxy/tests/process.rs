@@ -1,13 +1,17 @@
-//! End-to-end process behaviour: refusing to start on a bad bundle (exit 2), the admin
-//! endpoints, and draining in-flight requests on SIGTERM (exit 0).
+//! End-to-end process behaviour: refusing to start on a bad bundle (exit 2) or a taken
+//! admin address (a start error, not a panic), the admin endpoints, and draining
+//! in-flight requests on SIGTERM (exit 0).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use http::StatusCode;
 use switchyard_e2e::client::TestClient;
 use switchyard_e2e::proxy::ProxyProcess;
 use switchyard_e2e::shop::Shop;
+use switchyard_proxy::app::{Ready, StartError};
+use switchyard_proxy::cli::Args;
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchyard-proxy"))
@@ -25,6 +29,35 @@ fn a_missing_or_invalid_bundle_at_start_is_exit_2_with_the_reason() {
         assert_eq!(exited.status.code(), Some(2), "{}", exited.logs);
         assert!(exited.logs.contains("cannot serve"), "{}", exited.logs);
         assert!(exited.logs.contains(reason), "{}", exited.logs);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_admin_address_is_a_start_error_after_the_workers_are_built() {
+    let shop = Shop::start(binary(), &[]).await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = taken.local_addr().expect("an address").to_string();
+    let bundle = shop.path();
+    let args = Args::try_parse_from([
+        "switchyard-proxy".as_ref(),
+        "--bundle".as_ref(),
+        bundle.as_os_str(),
+        "--listen".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--admin".as_ref(),
+        address.as_ref(),
+    ])
+    .expect("valid flags");
+    // The worker runtimes exist by then; dropping them here, in an async context, must
+    // not panic.
+    match Ready::start(args).await {
+        Err(StartError::Bind {
+            address: refused, ..
+        }) => {
+            assert_eq!(refused, taken.local_addr().expect("an address"));
+        }
+        Err(other) => panic!("another start error: {other}"),
+        Ok(_) => panic!("started on a taken admin address"),
     }
 }
 

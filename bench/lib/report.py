@@ -158,14 +158,15 @@ def scale_ratios(records):
     return {"low": low, "high": high, "per_round": per_round} if per_round else None
 
 
-def scale_note(ratios):
+def scale_note(rows, ratios):
     """The sentence under the scale table: every size runs at once, and the ratio."""
+    connections = rows[0].get("connections") if rows else None
+    load = f"Every size is under load at the same time, {connections} connections each"
     if not ratios:
-        return "Every size is under load at the same time, 32 connections each."
+        return load + "."
     values = ", ".join(f"{value:.3f}" for value in ratios["per_round"])
-    return (f"Every size is under load at the same time, 32 connections each, so the "
-            f"sizes share the machine alike. req/s at {ratios['high']:,} operations over "
-            f"{ratios['low']:,}, per round: {values} (median "
+    return (f"{load}, so the sizes share the machine alike. req/s at {ratios['high']:,} "
+            f"operations over {ratios['low']:,}, per round: {values} (median "
             f"{median(ratios['per_round']):.3f}).")
 
 
@@ -215,6 +216,7 @@ def summarise(records):
             "bundle_bytes": runs[0].get("bundle_bytes"),
             "load_ms": median([r["ready_ms"] for r in runs]),
             "rss_mib": median([r["rss_kb"] / 1024 for r in runs]),
+            "connections": runs[0].get("connections"),
         })
     summary["scale"].sort(key=lambda row: row["operations"])
     ratios = scale_ratios(records)
@@ -433,7 +435,7 @@ def markdown(meta, summary, goals):
                 r["socket_errors"], r["load_ms"], r["rss_mib"]]
                for r in summary.get("scale", [])]),
         "",
-        scale_note(summary.get("scale_ratios")),
+        scale_note(summary.get("scale", []), summary.get("scale_ratios")),
         "",
         "## 4. Split accuracy at weight 10 (sequential requests, fresh process per round)",
         "",

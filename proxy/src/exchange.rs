@@ -22,6 +22,7 @@ use hyper::body::Body;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
+use crate::BoxError;
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
 use crate::upstream_body::Delimiter;
 
@@ -40,10 +41,7 @@ const WRITE_BATCH: usize = 64 * 1024;
 const ADDED_HEADERS: usize = 5;
 
 /// How much room each read from an upstream gets.
-pub const READ_SIZE: usize = 8 * 1024;
-
-/// A boxed error of a request body stream.
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+const READ_SIZE: usize = 8 * 1024;
 
 /// Why an exchange failed.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +94,12 @@ impl Connection {
             buffer: BytesMut::new(),
         }
     }
+
+    /// Reads what the socket has onto the end of the buffer; `Ok(0)` at its end.
+    pub fn poll_read(&mut self, context: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        self.buffer.reserve(READ_SIZE);
+        tokio_util::io::poll_read_buf(Pin::new(&mut self.stream), context, &mut self.buffer)
+    }
 }
 
 /// How a request body goes upstream.
@@ -138,12 +142,7 @@ pub fn write_request_head<B: Body>(
         .map_or("/", |target| target.as_str());
     out.extend_from_slice(target.as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\n");
-    for (name, value) in &parts.headers {
-        out.extend_from_slice(name.as_str().as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
+    write_fields(out, &parts.headers);
     let framing = if body.is_end_stream() {
         if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH)
             && !parts.headers.contains_key(CONTENT_LENGTH)
@@ -304,14 +303,21 @@ where
         self.ended = true;
         if self.chunked {
             self.pending.extend_from_slice(b"0\r\n");
-            for (name, value) in trailers.iter().flatten() {
-                self.pending.extend_from_slice(name.as_str().as_bytes());
-                self.pending.extend_from_slice(b": ");
-                self.pending.extend_from_slice(value.as_bytes());
-                self.pending.extend_from_slice(b"\r\n");
+            if let Some(trailers) = &trailers {
+                write_fields(&mut self.pending, trailers);
             }
             self.pending.extend_from_slice(b"\r\n");
         }
+    }
+}
+
+/// Appends `fields` as `name: value` lines (a head's headers, a body's trailers).
+fn write_fields(out: &mut Vec<u8>, fields: &HeaderMap) {
+    for (name, value) in fields {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -341,13 +347,7 @@ fn poll_answer(
         if connection.buffer.len() >= MAX_RESPONSE_HEAD_BYTES {
             return Poll::Ready(Err(ExchangeError::HeadTooLarge));
         }
-        connection.buffer.reserve(READ_SIZE);
-        let read = tokio_util::io::poll_read_buf(
-            Pin::new(&mut connection.stream),
-            context,
-            &mut connection.buffer,
-        );
-        let error = match ready!(read) {
+        let error = match ready!(connection.poll_read(context)) {
             Ok(0) if *received => ExchangeError::ClosedInHead,
             Ok(0) => ExchangeError::ClosedBeforeAnswer,
             Ok(_) => {

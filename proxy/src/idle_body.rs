@@ -16,8 +16,7 @@ use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
 use tokio::time::{Instant, Sleep};
 
-/// A boxed error of an upstream body stream.
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use crate::BoxError;
 
 /// Why an upstream response body stopped before its end.
 #[derive(Debug, thiserror::Error)]

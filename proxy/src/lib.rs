@@ -16,6 +16,10 @@
 //! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
 //! (wiring).
 
+/// A boxed error from a body stream or a blocking task, as hyper and `http-body` pass
+/// them.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 pub mod access_log;
 pub mod admin;
 pub mod app;

@@ -26,6 +26,7 @@ use http::{Method, Request, Response};
 use hyper::body::Body;
 use tokio::net::TcpStream;
 
+use crate::BoxError;
 use crate::exchange::{
     Connection, ExchangeError, RequestFraming, exchange_bodiless, exchange_with_body,
     write_request_head,
@@ -37,9 +38,6 @@ const MAX_IDLE_PER_ENDPOINT: usize = 512;
 
 /// Room first made for a request head.
 const HEAD_CAPACITY: usize = 1024;
-
-/// A boxed error of a request body stream.
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Why a request could not be exchanged with an endpoint.
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,8 @@ use bytes::{Buf, Bytes, BytesMut};
 use http::uri::Authority;
 use hyper::body::{Body, Frame, SizeHint};
 
-use crate::exchange::{BodySender, Connection, READ_SIZE};
+use crate::BoxError;
+use crate::exchange::{BodySender, Connection};
 use crate::message_framing::{self, Advance, Chunk};
 use crate::pool::Pool;
 
@@ -39,6 +40,17 @@ pub struct Home {
     pub pool: Arc<Pool>,
     /// The endpoint the connection is to.
     pub authority: Authority,
+}
+
+/// How a response body is delimited (RFC 9112 §6.3), and how much of it is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    /// This many bytes more.
+    Length(u64),
+    /// The chunk grammar, from this place.
+    Chunked(Chunk),
+    /// Everything until the upstream closes the connection.
+    UntilClose,
 }
 
 /// The next piece of a body, taken off the front of the bytes read.
@@ -119,17 +131,6 @@ enum State {
     Done,
 }
 
-/// How a response body is delimited (RFC 9112 §6.3), and how much of it is left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delimiter {
-    /// This many bytes more.
-    Length(u64),
-    /// The chunk grammar, from this place.
-    Chunked(Chunk),
-    /// Everything until the upstream closes the connection.
-    UntilClose,
-}
-
 impl<B> UpstreamBody<B> {
     /// The body that follows a response head on `connection`, delimited by
     /// `delimiter` (`None`: there is none), while `sender` (if any) still sends the
@@ -181,7 +182,7 @@ impl<B> UpstreamBody<B> {
 impl<B> Body for UpstreamBody<B>
 where
     B: Body<Data = Bytes> + Unpin,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B::Error: Into<BoxError>,
 {
     type Data = Bytes;
     type Error = BodyError;
@@ -220,13 +221,7 @@ where
                 Decoded::Invalid => return this.fail(BodyError::InvalidChunk),
                 Decoded::NeedMore => {}
             }
-            connection.buffer.reserve(READ_SIZE);
-            let read = tokio_util::io::poll_read_buf(
-                Pin::new(&mut connection.stream),
-                context,
-                &mut connection.buffer,
-            );
-            match ready!(read) {
+            match ready!(connection.poll_read(context)) {
                 Ok(0) if *delimiter == Delimiter::UntilClose => {
                     this.state = State::Done;
                     return Poll::Ready(None);

@@ -36,6 +36,17 @@ async fn lines(path: &Path, count: usize) -> Vec<Value> {
     }
 }
 
+/// A shop whose proxy logs to `log`, once the line of a first request
+/// (`/v2/products/1`) is in the file.
+async fn logging_shop(log: &Path) -> Shop {
+    let log_flag = log.to_str().expect("a UTF-8 path");
+    let shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let answer = shop.client().get("/v2/products/1", &[]).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    lines(log, 1).await;
+    shop
+}
+
 /// The one line whose raw path is `path`.
 fn by_path<'e>(entries: &'e [Value], path: &str) -> &'e Value {
     let mut found = entries.iter().filter(|entry| entry["path"] == path);
@@ -159,14 +170,8 @@ async fn sigusr1_reopens_a_rotated_log_file() {
     let directory = tempfile::tempdir().expect("a temporary directory");
     let log = directory.path().join("access.log");
     let rotated = directory.path().join("access.log.1");
-    let log_flag = log.to_str().expect("a UTF-8 path");
-    let mut shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let mut shop = logging_shop(&log).await;
     let client = shop.client();
-    assert_eq!(
-        client.get("/v2/products/1", &[]).await.status,
-        StatusCode::OK
-    );
-    lines(&log, 1).await;
 
     // What logrotate does: rename, then signal.
     std::fs::rename(&log, &rotated).expect("rotate");
@@ -191,14 +196,8 @@ async fn a_log_that_cannot_be_reopened_keeps_its_file() {
     let folder = directory.path().join("logs");
     std::fs::create_dir(&folder).expect("a log folder");
     let log = folder.join("access.log");
-    let log_flag = log.to_str().expect("a UTF-8 path");
-    let mut shop = Shop::start(binary(), &["--access-log", log_flag]).await;
+    let mut shop = logging_shop(&log).await;
     let client = shop.client();
-    assert_eq!(
-        client.get("/v2/products/1", &[]).await.status,
-        StatusCode::OK
-    );
-    lines(&log, 1).await;
 
     // The folder goes away under the open file: the path cannot be opened again.
     let moved = directory.path().join("moved");

@@ -1,6 +1,6 @@
 //! One HTTP/1.1 exchange on an upstream connection, driven by the request's own task:
-//! the request head is written from its `http` parts (the body after it, framed by
-//! length or chunked), then the response head is read with httparse into `http` parts,
+//! the request head is sent as its caller wrote it ([`UpstreamRequest`]), with the
+//! lines that frame its body (by length or chunked) and the body after it, then the response head is read with httparse into `http` parts,
 //! with the framing of the body that follows (RFC 9112 §6.3).
 //!
 //! hyper's client runs each connection in a task of its own and hands every request
@@ -17,7 +17,7 @@ use bytes::{Bytes, BytesMut};
 use http::header::{
     CONNECTION, CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING,
 };
-use http::{Method, StatusCode, Version, request, response};
+use http::{Method, StatusCode, Version, response};
 use hyper::body::Body;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -39,6 +39,9 @@ const WRITE_BATCH: usize = 64 * 1024;
 /// Room left in a response's header map for the headers the proxy adds to answers
 /// (version, life-cycle and request id), so that adding them never grows the map.
 const ADDED_HEADERS: usize = 5;
+
+/// Room first made for a request head.
+const HEAD_CAPACITY: usize = 1024;
 
 /// How much room each read from an upstream gets.
 const READ_SIZE: usize = 8 * 1024;
@@ -125,44 +128,90 @@ pub struct Answer {
     pub reusable: bool,
 }
 
-/// Writes the request head for `parts` into `out` and says how its body follows: none
-/// when the body has already ended (a body-less `POST`, `PUT` or `PATCH` then gets
-/// `Content-Length: 0`, RFC 9110 §8.6), else after the client's own `Content-Length`,
-/// else after its exact size when known, else chunked.
-pub fn write_request_head<B: Body>(
-    out: &mut Vec<u8>,
-    parts: &request::Parts,
-    body: &B,
-) -> RequestFraming {
-    out.extend_from_slice(parts.method.as_str().as_bytes());
-    out.push(b' ');
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |target| target.as_str());
-    out.extend_from_slice(target.as_bytes());
-    out.extend_from_slice(b" HTTP/1.1\r\n");
-    write_fields(out, &parts.headers);
-    let framing = if body.is_end_stream() {
-        if matches!(parts.method, Method::POST | Method::PUT | Method::PATCH)
-            && !parts.headers.contains_key(CONTENT_LENGTH)
-        {
-            out.extend_from_slice(b"content-length: 0\r\n");
+/// A request as it goes upstream: its request line and header lines, written by the
+/// caller in the form they are sent, and its body; the lines that frame the body are
+/// added by [`UpstreamRequest::finish`].
+#[derive(Debug)]
+pub struct UpstreamRequest<B> {
+    method: Method,
+    head: Vec<u8>,
+    length_header: bool,
+    body: B,
+}
+
+/// A request head ready to send, with the body that follows it.
+#[derive(Debug)]
+pub struct FinishedRequest<B> {
+    /// The request's method (the answer is read for it).
+    pub method: Method,
+    /// The whole request head.
+    pub head: Vec<u8>,
+    /// How the body follows the head.
+    pub framing: RequestFraming,
+    /// The body.
+    pub body: B,
+}
+
+impl<B: Body> UpstreamRequest<B> {
+    /// Starts `method target HTTP/1.1`; `fields` then writes its header lines
+    /// (`name: value\r\n` each), and `length_header` tells whether they have a
+    /// `Content-Length`.
+    pub fn new(
+        method: Method,
+        target: &str,
+        body: B,
+        length_header: bool,
+        fields: impl FnOnce(&mut Vec<u8>),
+    ) -> UpstreamRequest<B> {
+        let mut head = Vec::with_capacity(HEAD_CAPACITY);
+        head.extend_from_slice(method.as_str().as_bytes());
+        head.push(b' ');
+        head.extend_from_slice(target.as_bytes());
+        head.extend_from_slice(b" HTTP/1.1\r\n");
+        fields(&mut head);
+        UpstreamRequest {
+            method,
+            head,
+            length_header,
+            body,
         }
-        RequestFraming::Empty
-    } else if parts.headers.contains_key(CONTENT_LENGTH) {
-        RequestFraming::Length
-    } else if let Some(length) = body.size_hint().exact() {
-        out.extend_from_slice(b"content-length: ");
-        crate::json_line::unsigned(out, length);
-        out.extend_from_slice(b"\r\n");
-        RequestFraming::Length
-    } else {
-        out.extend_from_slice(b"transfer-encoding: chunked\r\n");
-        RequestFraming::Chunked
-    };
-    out.extend_from_slice(b"\r\n");
-    framing
+    }
+
+    /// Ends the head with the lines that frame the body: none when the body has
+    /// already ended (a body-less `POST`, `PUT` or `PATCH` then gets
+    /// `Content-Length: 0`, RFC 9110 §8.6), none after the client's own
+    /// `Content-Length`, else its exact size when known, else chunked.
+    pub fn finish(self) -> FinishedRequest<B> {
+        let UpstreamRequest {
+            method,
+            mut head,
+            length_header,
+            body,
+        } = self;
+        let framing = if body.is_end_stream() {
+            if matches!(method, Method::POST | Method::PUT | Method::PATCH) && !length_header {
+                head.extend_from_slice(b"content-length: 0\r\n");
+            }
+            RequestFraming::Empty
+        } else if length_header {
+            RequestFraming::Length
+        } else if let Some(length) = body.size_hint().exact() {
+            head.extend_from_slice(b"content-length: ");
+            crate::json_line::unsigned(&mut head, length);
+            head.extend_from_slice(b"\r\n");
+            RequestFraming::Length
+        } else {
+            head.extend_from_slice(b"transfer-encoding: chunked\r\n");
+            RequestFraming::Chunked
+        };
+        head.extend_from_slice(b"\r\n");
+        FinishedRequest {
+            method,
+            head,
+            framing,
+            body,
+        }
+    }
 }
 
 /// Sends a body-less request (its whole `head`) and reads the answer's head.
@@ -314,11 +363,17 @@ where
 /// Appends `fields` as `name: value` lines (a head's headers, a body's trailers).
 fn write_fields(out: &mut Vec<u8>, fields: &HeaderMap) {
     for (name, value) in fields {
-        out.extend_from_slice(name.as_str().as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
-        out.extend_from_slice(b"\r\n");
+        write_field(out, name.as_str().as_bytes(), value.as_bytes());
     }
+}
+
+/// Appends one `name: value` line; both must be valid as they are (a `HeaderName` and
+/// a `HeaderValue`, or text known to be).
+pub fn write_field(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
+    out.extend_from_slice(name);
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Appends a chunk-size line for `length` bytes (lowercase hex).
@@ -595,15 +650,18 @@ mod tests {
 
     /// The request head written for `method` and an optional `Content-Length`, with
     /// `body`, and how its body follows.
-    fn request_head<B: Body>(method: Method, length: Option<&str>, body: &B) -> String {
-        let mut request = http::Request::builder().method(method).uri("/a?b=1");
-        if let Some(length) = length {
-            request = request.header(CONTENT_LENGTH, length);
-        }
-        let parts = request.body(()).expect("a request").into_parts().0;
-        let mut out = Vec::new();
-        let framing = write_request_head(&mut out, &parts, body);
-        format!("{framing:?} {:?}", String::from_utf8_lossy(&out))
+    fn request_head<B: Body>(method: Method, length: Option<&str>, body: B) -> String {
+        let request = UpstreamRequest::new(method, "/a?b=1", body, length.is_some(), |out| {
+            if let Some(length) = length {
+                write_field(out, b"content-length", length.as_bytes());
+            }
+        });
+        let finished = request.finish();
+        format!(
+            "{:?} {:?}",
+            finished.framing,
+            String::from_utf8_lossy(&finished.head)
+        )
     }
 
     #[test]
@@ -613,23 +671,23 @@ mod tests {
         let full = Full::new(Bytes::from_static(b"abc"));
         let (_sender, streamed) = Channel::<Bytes, std::convert::Infallible>::new(1);
         assert_eq!(
-            request_head(Method::GET, None, &empty),
+            request_head(Method::GET, None, empty),
             r#"Empty "GET /a?b=1 HTTP/1.1\r\n\r\n""#
         );
         assert_eq!(
-            request_head(Method::POST, None, &empty),
+            request_head(Method::POST, None, empty),
             r#"Empty "POST /a?b=1 HTTP/1.1\r\ncontent-length: 0\r\n\r\n""#
         );
         assert_eq!(
-            request_head(Method::POST, Some("3"), &full),
+            request_head(Method::POST, Some("3"), full.clone()),
             r#"Length "POST /a?b=1 HTTP/1.1\r\ncontent-length: 3\r\n\r\n""#
         );
         assert_eq!(
-            request_head(Method::PUT, None, &full),
+            request_head(Method::PUT, None, full),
             r#"Length "PUT /a?b=1 HTTP/1.1\r\ncontent-length: 3\r\n\r\n""#
         );
         assert_eq!(
-            request_head(Method::POST, None, &streamed),
+            request_head(Method::POST, None, streamed),
             r#"Chunked "POST /a?b=1 HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n""#
         );
     }

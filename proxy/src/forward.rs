@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::header::{HOST, HeaderValue, LINK};
+use http::header::{CONTENT_LENGTH, HOST, HeaderValue, LINK};
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::Either;
@@ -18,10 +18,11 @@ use crate::access_log::{
     usable_request_id,
 };
 use crate::body_limit::{self, LimitedBody, TooLarge};
+use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
-    DEPRECATION, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID, client_address,
-    set_forwarded, strip_hop_by_hop, tag_request,
+    DEPRECATION, Forwarding, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID,
+    client_address, strip_hop_by_hop, write_forwarded_fields,
 };
 use crate::respond::{self, ProxyBody};
 use crate::split::Side;
@@ -68,7 +69,7 @@ impl Forwarder {
     /// Handles one client request from `peer`.
     pub async fn handle(
         &self,
-        mut request: Request<Incoming>,
+        request: Request<Incoming>,
         peer: SocketAddr,
     ) -> Response<ProxyBody> {
         let started = Instant::now();
@@ -78,9 +79,6 @@ impl Forwarder {
         let uri = request.uri().clone();
         let method = request.method().clone();
         let request_id = request_id(request.headers());
-        request
-            .headers_mut()
-            .insert(X_REQUEST_ID.clone(), request_id.clone());
         let address = client_address(request.headers(), peer.ip(), &self.trusted);
         let api_key = api_key_fingerprint(request.headers());
         let client = self
@@ -132,7 +130,9 @@ impl Forwarder {
                 let side = forward.side;
                 served.route = Some((route, side));
                 served.upstream = Some(forward.upstream.name());
-                let (response, endpoint) = self.forward(request, &uri, forward, peer).await;
+                let (response, endpoint) = self
+                    .forward(request, &uri, forward, peer, &request_id)
+                    .await;
                 served.endpoint = endpoint;
                 response
             }
@@ -182,6 +182,7 @@ impl Forwarder {
         uri: &Uri,
         forward: Forward<'_>,
         peer: SocketAddr,
+        request_id: &HeaderValue,
     ) -> (Response<ProxyBody>, Option<Authority>) {
         let Forward {
             route,
@@ -205,8 +206,17 @@ impl Forwarder {
         let request = Request::from_parts(head, body);
         let endpoint = upstream.pick();
         let authority = endpoint.authority.clone();
+        let forwarding = Forwarding {
+            peer: peer.ip(),
+            trusted: &self.trusted,
+            peer_values: &self.peer_values,
+            request_id,
+            tags: &route.api().tags,
+            side,
+            host: None,
+        };
         let response = match self
-            .exchange(request, &authority, target, route, side, peer)
+            .exchange(request, &authority, target, route.api(), forwarding)
             .await
         {
             Ok(response) => response,
@@ -227,30 +237,29 @@ impl Forwarder {
         (response, Some(authority))
     }
 
-    /// Rewrites the request for `target` on `endpoint`, sends it, and rewrites the response.
+    /// Writes the request for `target` on `endpoint` as it goes upstream, sends it, and
+    /// rewrites the response.
     async fn exchange(
         &self,
-        mut request: Request<LimitedBody>,
+        request: Request<LimitedBody>,
         endpoint: &Authority,
         target: PathAndQuery,
-        route: &Route,
-        side: Side,
-        peer: SocketAddr,
+        api: &ApiRoute,
+        mut forwarding: Forwarding<'_>,
     ) -> Result<Response<ProxyBody>, ForwardError> {
-        let api = route.api();
-        if !request.headers().contains_key(HOST) {
-            let authority = request.uri().authority().unwrap_or(endpoint);
-            if let Ok(host) = HeaderValue::from_str(authority.as_str()) {
-                request.headers_mut().insert(HOST, host);
-            }
+        let (parts, body) = request.into_parts();
+        let headers = &parts.headers;
+        if !headers.contains_key(HOST) {
+            forwarding.host = Some(parts.uri.authority().unwrap_or(endpoint).as_str());
         }
-        *request.uri_mut() = Uri::from(target);
-        *request.version_mut() = http::Version::HTTP_11;
-        let headers = request.headers_mut();
-        strip_hop_by_hop(headers);
-        set_forwarded(headers, peer.ip(), &self.trusted, &self.peer_values);
-        tag_request(headers, &api.tags, side);
-        let response = self.client.send(endpoint, request).await?;
+        let upstream_request = UpstreamRequest::new(
+            parts.method.clone(),
+            target.as_str(),
+            body,
+            headers.contains_key(CONTENT_LENGTH),
+            |out| write_forwarded_fields(out, headers, &forwarding),
+        );
+        let response = self.client.send(endpoint, upstream_request).await?;
         let (mut parts, body) = response.into_parts();
         strip_hop_by_hop(&mut parts.headers);
         add_version_headers(&mut parts.headers, api);

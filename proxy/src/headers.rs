@@ -1,10 +1,11 @@
 //! Header rewriting between client and upstream.
 //!
 //! Hop-by-hop headers (RFC 9110 §7.6.1) and every header the `Connection` header names
-//! are removed in both directions. Forwarded requests get `x-forwarded-for`,
-//! `x-forwarded-proto` and `forwarded`, trusting a client-supplied chain only from
-//! `--trusted-proxies`, and then the API tags, overwriting whatever the client sent
-//! (the tags are set last, so `Connection: x-api-version` cannot remove them).
+//! are removed in both directions. A forwarded request's header lines are written out
+//! at once ([`write_forwarded_fields`]): the client's, then `x-request-id`,
+//! `x-forwarded-for`, `x-forwarded-proto` and `forwarded` (a client-supplied chain is
+//! trusted only from `--trusted-proxies`) and the API tags, replacing whatever the
+//! client sent (they come last, so `Connection: x-api-version` cannot remove them).
 
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
@@ -12,15 +13,12 @@ use std::sync::{Mutex, PoisonError};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use ipnet::IpNet;
 
+use crate::exchange::write_field;
 use crate::json_line;
 use crate::split::Side;
 
-/// `x-api-service`: the service name.
-pub static X_API_SERVICE: HeaderName = HeaderName::from_static("x-api-service");
 /// `x-api-version`: the full `info.version` of the served version.
 pub static X_API_VERSION: HeaderName = HeaderName::from_static("x-api-version");
-/// `x-api-release`: `current` or `target`.
-pub static X_API_RELEASE: HeaderName = HeaderName::from_static("x-api-release");
 /// `deprecation` (RFC 9745).
 pub static DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 /// `sunset` (RFC 8594).
@@ -63,19 +61,10 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
         return;
     }
     if present[0] {
-        let named: Vec<HeaderName> = headers
-            .get_all(header::CONNECTION)
-            .iter()
-            .flat_map(|value| value.as_bytes().split(|&b| b == b','))
-            .map(<[u8]>::trim_ascii)
-            // The usual options; `keep-alive` names a header removed below anyway.
-            .filter(|token| {
-                !token.eq_ignore_ascii_case(b"keep-alive") && !token.eq_ignore_ascii_case(b"close")
-            })
-            .filter_map(|token| HeaderName::from_bytes(token).ok())
-            .collect();
-        for name in named {
-            headers.remove(name);
+        for name in connection_named(headers) {
+            if let Ok(name) = HeaderName::from_bytes(&name) {
+                headers.remove(name);
+            }
         }
     }
     for (name, _) in HOP_BY_HOP
@@ -108,67 +97,135 @@ impl TrustedProxies {
     }
 }
 
-/// The forwarding values of the last peer whose chain is replaced, kept by each worker:
-/// clients come back on keep-alive connections, so most of their requests reuse the
-/// values instead of writing and validating them again.
+/// The forwarding lines of the last peer whose chain is replaced, kept by each worker:
+/// clients come back on keep-alive connections, so most of their requests copy the
+/// lines instead of writing them again.
 #[derive(Debug, Default)]
 pub struct PeerValues {
-    last: Mutex<Option<(IpAddr, HeaderValue, HeaderValue)>>,
+    last: Mutex<Option<(IpAddr, Vec<u8>)>>,
 }
 
 impl PeerValues {
-    /// `x-forwarded-for` and `forwarded` for a request whose only hop is `peer`.
-    fn for_peer(&self, peer: IpAddr) -> Option<(HeaderValue, HeaderValue)> {
+    /// Appends `x-forwarded-for`, `forwarded` and `x-forwarded-proto` for a request
+    /// whose only hop is `peer`.
+    fn write_for_peer(&self, out: &mut Vec<u8>, peer: IpAddr) {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((address, xff, forwarded)) = last.as_ref()
+        if let Some((address, lines)) = last.as_ref()
             && *address == peer
         {
-            return Some((xff.clone(), forwarded.clone()));
+            out.extend_from_slice(lines);
+            return;
         }
-        let mut xff = Vec::with_capacity(40);
-        json_line::ip_text(&mut xff, peer);
-        let mut forwarded = Vec::with_capacity(56);
-        forwarded_for(&mut forwarded, peer);
-        let values = (header_value(xff)?, header_value(forwarded)?);
-        *last = Some((peer, values.0.clone(), values.1.clone()));
-        Some(values)
+        let mut lines = Vec::with_capacity(128);
+        lines.extend_from_slice(b"x-forwarded-for: ");
+        json_line::ip_text(&mut lines, peer);
+        lines.extend_from_slice(b"\r\nforwarded: ");
+        forwarded_for(&mut lines, peer);
+        lines.extend_from_slice(b"\r\nx-forwarded-proto: http\r\n");
+        out.extend_from_slice(&lines);
+        *last = Some((peer, lines));
     }
 }
 
-/// Sets `x-forwarded-for`, `x-forwarded-proto` and `forwarded` for a request from `peer`.
+/// What a forwarded request carries besides the client's own headers.
+#[derive(Debug, Clone, Copy)]
+pub struct Forwarding<'a> {
+    /// The client connection's peer.
+    pub peer: IpAddr,
+    /// Whose forwarding chains are believed.
+    pub trusted: &'a TrustedProxies,
+    /// This worker's forwarding lines of its last untrusted peer.
+    pub peer_values: &'a PeerValues,
+    /// The request's `x-request-id`.
+    pub request_id: &'a HeaderValue,
+    /// The served version's tags.
+    pub tags: &'a ApiTags,
+    /// The release side that serves the request.
+    pub side: Side,
+    /// The `Host` to send when the client sent none.
+    pub host: Option<&'a str>,
+}
+
+/// Appends the header lines of a forwarded request: the client's `headers`, less the
+/// hop-by-hop ones, those its `Connection` names and those the proxy sets; then `Host`
+/// when the client sent none, `x-request-id`, the forwarding chain and the API tags.
 ///
-/// A trusted peer's chain is kept and `peer` appended; anyone else's chain is replaced
-/// (with the values `cache` keeps for that peer).
-pub fn set_forwarded(
-    headers: &mut HeaderMap,
-    peer: IpAddr,
-    trusted: &TrustedProxies,
-    cache: &PeerValues,
-) {
-    let peer = peer.to_canonical();
-    if !trusted.contains(peer) {
-        let (xff, forwarded) = cache.for_peer(peer).unzip();
-        set_or_remove(headers, &X_FORWARDED_FOR, xff);
-        set_or_remove(headers, &header::FORWARDED, forwarded);
-        headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
-        return;
+/// A trusted peer's chain is kept and the peer appended (its `x-forwarded-proto` is
+/// kept too); anyone else's chain is replaced. The proxy's lines come last, so no
+/// `Connection` token can remove them. Nothing is inserted into a header map: each
+/// client header is looked at once, and the proxy's lines are written as they are.
+pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding: &Forwarding<'_>) {
+    let peer = forwarding.peer.to_canonical();
+    let trusted = forwarding.trusted.contains(peer);
+    let named = connection_named(headers);
+    for (name, value) in headers {
+        let set_by_proxy = match name.as_str() {
+            "x-request-id" | "x-forwarded-for" | "forwarded" | "x-api-service"
+            | "x-api-version" | "x-api-release" => true,
+            "x-forwarded-proto" => !trusted,
+            _ => false,
+        };
+        let name_text = name.as_str().as_bytes();
+        if set_by_proxy || is_hop_by_hop(name) || named.iter().any(|token| token == name_text) {
+            continue;
+        }
+        write_field(out, name_text, value.as_bytes());
     }
-    let mut xff = Vec::with_capacity(48);
+    if let Some(host) = forwarding.host {
+        write_field(out, b"host", host.as_bytes());
+    }
+    write_field(out, b"x-request-id", forwarding.request_id.as_bytes());
+    if trusted {
+        write_trusted_chain(out, headers, peer);
+    } else {
+        forwarding.peer_values.write_for_peer(out, peer);
+    }
+    let tags = forwarding.tags;
+    write_field(out, b"x-api-service", tags.service.as_bytes());
+    write_field(out, b"x-api-version", tags.version.as_bytes());
+    write_field(out, b"x-api-release", forwarding.side.as_str().as_bytes());
+}
+
+/// Whether `name` is a hop-by-hop header.
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    HOP_BY_HOP.contains(&name)
+}
+
+/// The header names (lowercase) that the `Connection` headers name, besides the usual
+/// options; empty when there is no `Connection` header.
+fn connection_named(headers: &HeaderMap) -> Vec<Vec<u8>> {
+    headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|&b| b == b','))
+        .map(<[u8]>::trim_ascii)
+        .filter(|token| {
+            !token.is_empty()
+                && !token.eq_ignore_ascii_case(b"keep-alive")
+                && !token.eq_ignore_ascii_case(b"close")
+        })
+        .map(<[u8]>::to_ascii_lowercase)
+        .collect()
+}
+
+/// Appends `x-forwarded-for` and `forwarded` with `peer` after the client's chains,
+/// and `x-forwarded-proto: http` when the client sent none.
+fn write_trusted_chain(out: &mut Vec<u8>, headers: &HeaderMap, peer: IpAddr) {
+    out.extend_from_slice(b"x-forwarded-for: ");
     if let Some(chain) = joined(headers, &X_FORWARDED_FOR) {
-        xff.extend_from_slice(chain.as_bytes());
-        xff.extend_from_slice(b", ");
+        out.extend_from_slice(chain.as_bytes());
+        out.extend_from_slice(b", ");
     }
-    json_line::ip_text(&mut xff, peer);
-    let mut forwarded = Vec::with_capacity(64);
+    json_line::ip_text(out, peer);
+    out.extend_from_slice(b"\r\nforwarded: ");
     if let Some(chain) = joined(headers, &header::FORWARDED) {
-        forwarded.extend_from_slice(chain.as_bytes());
-        forwarded.extend_from_slice(b", ");
+        out.extend_from_slice(chain.as_bytes());
+        out.extend_from_slice(b", ");
     }
-    forwarded_for(&mut forwarded, peer);
-    insert_text(headers, &X_FORWARDED_FOR, xff);
-    insert_text(headers, &header::FORWARDED, forwarded);
+    forwarded_for(out, peer);
+    out.extend_from_slice(b"\r\n");
     if !headers.contains_key(&X_FORWARDED_PROTO) {
-        headers.insert(X_FORWARDED_PROTO.clone(), HeaderValue::from_static("http"));
+        out.extend_from_slice(b"x-forwarded-proto: http\r\n");
     }
 }
 
@@ -225,27 +282,6 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     })
 }
 
-fn insert_text(headers: &mut HeaderMap, name: &HeaderName, text: Vec<u8>) {
-    set_or_remove(headers, name, header_value(text));
-}
-
-/// Sets `name` to `value`, or removes it when there is no value.
-fn set_or_remove(headers: &mut HeaderMap, name: &HeaderName, value: Option<HeaderValue>) {
-    match value {
-        Some(value) => {
-            headers.insert(name.clone(), value);
-        }
-        None => {
-            headers.remove(name);
-        }
-    }
-}
-
-/// `text` as a header value, if it is one.
-fn header_value(text: Vec<u8>) -> Option<HeaderValue> {
-    HeaderValue::from_maybe_shared(bytes::Bytes::from(text)).ok()
-}
-
 /// The values of the API tags, prepared per version when a bundle loads.
 #[derive(Debug, Clone)]
 pub struct ApiTags {
@@ -253,16 +289,6 @@ pub struct ApiTags {
     pub service: HeaderValue,
     /// `x-api-version` value.
     pub version: HeaderValue,
-}
-
-/// Overwrites `x-api-service`, `x-api-version` and `x-api-release` on a forwarded request.
-pub fn tag_request(headers: &mut HeaderMap, tags: &ApiTags, side: Side) {
-    headers.insert(X_API_SERVICE.clone(), tags.service.clone());
-    headers.insert(X_API_VERSION.clone(), tags.version.clone());
-    headers.insert(
-        X_API_RELEASE.clone(),
-        HeaderValue::from_static(side.as_str()),
-    );
 }
 
 #[cfg(test)]
@@ -288,9 +314,57 @@ mod tests {
             .collect()
     }
 
+    /// The header lines forwarded for a request with `headers` from `peer`, read back
+    /// into a map (and every line checked to be one `name: value` line).
+    fn forwarded(
+        headers: &HeaderMap,
+        peer: &str,
+        trusted: &TrustedProxies,
+        cache: &PeerValues,
+        host: Option<&str>,
+    ) -> HeaderMap {
+        let tags = ApiTags {
+            service: HeaderValue::from_static("products"),
+            version: HeaderValue::from_static("2.1"),
+        };
+        let request_id = HeaderValue::from_static("id-1");
+        let forwarding = Forwarding {
+            peer: peer.parse().expect("ip"),
+            trusted,
+            peer_values: cache,
+            request_id: &request_id,
+            tags: &tags,
+            side: Side::Current,
+            host,
+        };
+        let mut out = Vec::new();
+        write_forwarded_fields(&mut out, headers, &forwarding);
+        let text = String::from_utf8(out).expect("text");
+        let lines = text.strip_suffix("\r\n").expect("lines end with CRLF");
+        let mut written = HeaderMap::new();
+        for line in lines.split("\r\n") {
+            let (name, value) = line.split_once(": ").expect("a name: value line");
+            written.append(
+                HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        written
+    }
+
+    fn untrusted(headers: &HeaderMap, peer: &str) -> HeaderMap {
+        forwarded(
+            headers,
+            peer,
+            &TrustedProxies::default(),
+            &PeerValues::default(),
+            None,
+        )
+    }
+
     #[test]
     fn hop_by_hop_and_connection_named_headers_are_removed() {
-        let mut headers = request(&[
+        let client = request(&[
             ("connection", "keep-alive, X-Secret"),
             ("connection", "x-api-version"),
             ("keep-alive", "timeout=5"),
@@ -300,9 +374,27 @@ mod tests {
             ("x-api-version", "9.9"),
             ("accept", "*/*"),
         ]);
-        strip_hop_by_hop(&mut headers);
-        let left: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
+        let mut answer = client.clone();
+        strip_hop_by_hop(&mut answer);
+        let left: Vec<&str> = answer.keys().map(HeaderName::as_str).collect();
         assert_eq!(left, ["accept"]);
+
+        let sent = untrusted(&client, "10.0.0.5");
+        let names: Vec<&str> = sent.keys().map(HeaderName::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "accept",
+                "x-request-id",
+                "x-forwarded-for",
+                "forwarded",
+                "x-forwarded-proto",
+                "x-api-service",
+                "x-api-version",
+                "x-api-release"
+            ]
+        );
+        assert_eq!(values(&sent, "x-api-version"), ["2.1"]);
     }
 
     #[test]
@@ -313,30 +405,33 @@ mod tests {
             ("x-forwarded-proto", "https"),
         ];
         let peer: IpAddr = "10.0.0.5".parse().expect("ip");
-        let mut headers = request(&spoofed);
-        set_forwarded(
-            &mut headers,
-            peer,
-            &TrustedProxies::default(),
-            &PeerValues::default(),
-        );
-        assert_eq!(values(&headers, "x-forwarded-for"), ["10.0.0.5"]);
-        assert_eq!(values(&headers, "forwarded"), ["for=10.0.0.5;proto=http"]);
-        assert_eq!(values(&headers, "x-forwarded-proto"), ["http"]);
+        let sent = untrusted(&request(&spoofed), "10.0.0.5");
+        assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
+        assert_eq!(values(&sent, "forwarded"), ["for=10.0.0.5;proto=http"]);
+        assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
 
         let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
         let mut headers = request(&spoofed);
         headers.append("x-forwarded-for", HeaderValue::from_static("7.7.7.7"));
-        set_forwarded(&mut headers, peer, &trusted, &PeerValues::default());
+        let sent = forwarded(&headers, "10.0.0.5", &trusted, &PeerValues::default(), None);
         assert_eq!(
-            values(&headers, "x-forwarded-for"),
+            values(&sent, "x-forwarded-for"),
             ["6.6.6.6, 7.7.7.7, 10.0.0.5"]
         );
         assert_eq!(
-            values(&headers, "forwarded"),
+            values(&sent, "forwarded"),
             ["for=6.6.6.6, for=10.0.0.5;proto=http"]
         );
-        assert_eq!(values(&headers, "x-forwarded-proto"), ["https"]);
+        assert_eq!(values(&sent, "x-forwarded-proto"), ["https"]);
+        let sent = forwarded(
+            &HeaderMap::new(),
+            "10.0.0.5",
+            &trusted,
+            &PeerValues::default(),
+            None,
+        );
+        assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
+        assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
         assert_eq!(
             client_address(&headers, peer, &trusted),
             "7.7.7.7".parse::<IpAddr>().expect("an address")
@@ -359,46 +454,50 @@ mod tests {
             "10.0.0.5",
         ] {
             let address: IpAddr = peer.parse().expect("ip");
-            let mut headers = request(&[("x-forwarded-for", "6.6.6.6")]);
-            set_forwarded(&mut headers, address, &untrusted, &cache);
-            assert_eq!(values(&headers, "x-forwarded-for"), [peer]);
+            let headers = request(&[("x-forwarded-for", "6.6.6.6")]);
+            let sent = forwarded(&headers, peer, &untrusted, &cache, None);
+            assert_eq!(values(&sent, "x-forwarded-for"), [peer]);
             let element = match address {
                 IpAddr::V4(_) => format!("for={peer};proto=http"),
                 IpAddr::V6(_) => format!("for=\"[{peer}]\";proto=http"),
             };
-            assert_eq!(values(&headers, "forwarded"), [element]);
+            assert_eq!(values(&sent, "forwarded"), [element]);
         }
     }
 
     #[test]
     fn ipv6_peers_are_quoted_and_mapped_v4_is_canonical() {
-        let mut headers = HeaderMap::new();
-        set_forwarded(
-            &mut headers,
-            "::1".parse().expect("ip"),
-            &TrustedProxies::default(),
-            &PeerValues::default(),
-        );
-        assert_eq!(values(&headers, "forwarded"), ["for=\"[::1]\";proto=http"]);
+        let sent = untrusted(&HeaderMap::new(), "::1");
+        assert_eq!(values(&sent, "forwarded"), ["for=\"[::1]\";proto=http"]);
+        let sent = untrusted(&HeaderMap::new(), "::ffff:10.1.2.3");
+        assert_eq!(values(&sent, "x-forwarded-for"), ["10.1.2.3"]);
         let mapped: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");
         let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
         assert!(trusted.contains(mapped));
     }
 
     #[test]
-    fn tags_overwrite_client_values() {
-        let mut headers = request(&[
+    fn tags_and_the_request_id_replace_client_values() {
+        let client = request(&[
             ("x-api-version", "0.0"),
             ("x-api-version", "0.1"),
             ("x-api-release", "target"),
+            ("x-request-id", "spoofed"),
+            ("host", "shop.example"),
         ]);
-        let tags = ApiTags {
-            service: HeaderValue::from_static("products"),
-            version: HeaderValue::from_static("2.1"),
-        };
-        tag_request(&mut headers, &tags, Side::Current);
-        assert_eq!(values(&headers, "x-api-version"), ["2.1"]);
-        assert_eq!(values(&headers, "x-api-release"), ["current"]);
-        assert_eq!(values(&headers, "x-api-service"), ["products"]);
+        let sent = untrusted(&client, "10.0.0.5");
+        assert_eq!(values(&sent, "x-api-version"), ["2.1"]);
+        assert_eq!(values(&sent, "x-api-release"), ["current"]);
+        assert_eq!(values(&sent, "x-api-service"), ["products"]);
+        assert_eq!(values(&sent, "x-request-id"), ["id-1"]);
+        assert_eq!(values(&sent, "host"), ["shop.example"]);
+        let without_host = forwarded(
+            &HeaderMap::new(),
+            "10.0.0.5",
+            &TrustedProxies::default(),
+            &PeerValues::default(),
+            Some("upstream.internal:8080"),
+        );
+        assert_eq!(values(&without_host, "host"), ["upstream.internal:8080"]);
     }
 }

@@ -22,22 +22,19 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::uri::Authority;
-use http::{Method, Request, Response};
+use http::{Method, Response};
 use hyper::body::Body;
 use tokio::net::TcpStream;
 
 use crate::BoxError;
 use crate::exchange::{
-    Connection, ExchangeError, RequestFraming, exchange_bodiless, exchange_with_body,
-    write_request_head,
+    Connection, ExchangeError, FinishedRequest, RequestFraming, UpstreamRequest, exchange_bodiless,
+    exchange_with_body,
 };
 use crate::upstream_body::{Home, UpstreamBody};
 
 /// Idle connections kept per endpoint; more are closed when they come back.
 const MAX_IDLE_PER_ENDPOINT: usize = 512;
-
-/// Room first made for a request head.
-const HEAD_CAPACITY: usize = 1024;
 
 /// Why a request could not be exchanged with an endpoint.
 #[derive(Debug, thiserror::Error)]
@@ -100,20 +97,23 @@ impl Pool {
         }
     }
 
-    /// Sends `request` (origin-form URI, `Host` set by the caller) to `authority` and
-    /// returns the response head; its body streams from the connection afterwards.
+    /// Sends `request` to `authority` and returns the response head; its body streams
+    /// from the connection afterwards.
     pub async fn send<B>(
         self: &Arc<Self>,
         authority: &Authority,
-        request: Request<B>,
+        request: UpstreamRequest<B>,
     ) -> Result<Response<UpstreamBody<B>>, PoolError>
     where
         B: Body<Data = Bytes> + Unpin,
         B::Error: Into<BoxError>,
     {
-        let (parts, body) = request.into_parts();
-        let mut head = Vec::with_capacity(HEAD_CAPACITY);
-        let framing = write_request_head(&mut head, &parts, &body);
+        let FinishedRequest {
+            method,
+            head,
+            framing,
+            body,
+        } = request.finish();
         let (mut connection, reused) = match self.checkout(authority) {
             Some(connection) => (connection, true),
             // Boxed: the rare connect would otherwise enlarge every request's future.
@@ -121,19 +121,17 @@ impl Pool {
         };
         let (answer, sender) = match framing {
             RequestFraming::Empty => {
-                let answer = match exchange_bodiless(&mut connection, &head, &parts.method).await {
-                    Err(ExchangeError::ClosedBeforeAnswer)
-                        if reused && idempotent(&parts.method) =>
-                    {
+                let answer = match exchange_bodiless(&mut connection, &head, &method).await {
+                    Err(ExchangeError::ClosedBeforeAnswer) if reused && idempotent(&method) => {
                         connection = Box::pin(self.connect(authority)).await?;
-                        exchange_bodiless(&mut connection, &head, &parts.method).await
+                        exchange_bodiless(&mut connection, &head, &method).await
                     }
                     answer => answer,
                 };
                 (answer.map_err(PoolError::Exchange)?, None)
             }
             RequestFraming::Length | RequestFraming::Chunked => {
-                exchange_with_body(&mut connection, head, body, framing, &parts.method)
+                exchange_with_body(&mut connection, head, body, framing, &method)
                     .await
                     .map_err(PoolError::Exchange)?
             }
@@ -276,7 +274,7 @@ mod tests {
             while let Ok((stream, _)) = listener.accept().await {
                 counter.fetch_add(1, Ordering::SeqCst);
                 tokio::spawn(async move {
-                    let service = service_fn(|request: Request<Incoming>| async move {
+                    let service = service_fn(|request: http::Request<Incoming>| async move {
                         let body = match request.uri().path() {
                             "/big" => Bytes::from(vec![b'x'; 4 << 20]),
                             _ => Bytes::from_static(b"ok"),
@@ -293,12 +291,20 @@ mod tests {
         (authority, accepted)
     }
 
-    fn request(authority: &Authority, path: &str) -> Request<Empty<Bytes>> {
-        Request::builder()
-            .uri(path)
-            .header(http::header::HOST, authority.as_str())
-            .body(Empty::new())
-            .expect("a request")
+    /// A request to `authority` with `method`, a `Host` line and `body`.
+    fn with_body<B: Body>(
+        authority: &Authority,
+        method: Method,
+        path: &str,
+        body: B,
+    ) -> UpstreamRequest<B> {
+        UpstreamRequest::new(method, path, body, false, |out| {
+            crate::exchange::write_field(out, b"host", authority.as_str().as_bytes());
+        })
+    }
+
+    fn request(authority: &Authority, path: &str) -> UpstreamRequest<Empty<Bytes>> {
+        with_body(authority, Method::GET, path, Empty::new())
     }
 
     async fn exchange(pool: &Arc<Pool>, authority: &Authority) -> Bytes {
@@ -495,12 +501,7 @@ mod tests {
             .send_data(Bytes::from_static(b"the first part"))
             .await
             .expect("room for a frame");
-        let request = Request::builder()
-            .method(Method::POST)
-            .uri("/")
-            .header(http::header::HOST, authority.as_str())
-            .body(body)
-            .expect("a request");
+        let request = with_body(&authority, Method::POST, "/", body);
         // The body never ends: the answer must come back anyway.
         let response = tokio::time::timeout(Duration::from_secs(5), pool.send(&authority, request))
             .await

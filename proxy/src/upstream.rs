@@ -4,10 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use http::Response;
 use http::uri::Authority;
-use http::{Request, Response};
 
 use crate::body_limit::LimitedBody;
+use crate::exchange::UpstreamRequest;
 use crate::idle_body::IdleBody;
 use crate::pool::{Pool, PoolError};
 use crate::upstream_body::UpstreamBody;
@@ -70,12 +71,12 @@ impl UpstreamClient {
         }
     }
 
-    /// Sends a request (origin-form URI, `Host` set) to `endpoint`; the response body
+    /// Sends a request (its head as it goes upstream) to `endpoint`; the response body
     /// may then pause at most the body timeout between two parts.
     pub async fn send(
         &self,
         endpoint: &Authority,
-        request: Request<LimitedBody>,
+        request: UpstreamRequest<LimitedBody>,
     ) -> Result<Response<IdleBody<UpstreamBody<LimitedBody>>>, ForwardError> {
         match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
             Err(_) => Err(ForwardError::Timeout(self.request_timeout)),

@@ -14,15 +14,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{
-    CONNECTION, CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, TRANSFER_ENCODING,
-};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Version, response};
 use hyper::body::Body;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::BoxError;
+use crate::headers::{connection_named, is_hop_by_hop};
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
 use crate::upstream_body::Delimiter;
 
@@ -119,7 +118,7 @@ pub enum RequestFraming {
 /// A response head as read.
 #[derive(Debug)]
 pub struct Answer {
-    /// Status, version and headers.
+    /// Status, version and headers (hop-by-hop ones and those `Connection` names left out).
     pub head: response::Parts,
     /// How its body is delimited (`None`: it has no body: a HEAD request, 204, 304,
     /// or `Content-Length: 0`).
@@ -455,26 +454,31 @@ pub fn parse_answer(
         Some(0) => Version::HTTP_10,
         _ => Version::HTTP_11,
     };
+    let fields = &*response.headers;
+    let framing = response_framing(fields, status, method)?;
+    let reusable = version == Version::HTTP_11
+        && framing != Some(Delimiter::UntilClose)
+        && !values(fields, "connection").any(|value| has_token(value, b"close"));
+    let named = connection_named(values(fields, "connection"));
     let base = buffer.as_ptr() as usize;
     // Names are made now; values point into the head, which is frozen below.
-    let mut fields = Vec::with_capacity(response.headers.len());
-    for header in response.headers.iter() {
+    let mut kept = Vec::with_capacity(fields.len());
+    for header in fields {
         let name = HeaderName::from_bytes(header.name.as_bytes())
             .map_err(|_| ExchangeError::InvalidHeader(header.name.to_owned()))?;
+        if is_hop_by_hop(&name) || named.iter().any(|token| token == name.as_str().as_bytes()) {
+            continue;
+        }
         let start = header.value.as_ptr() as usize - base;
-        fields.push((name, start..start + header.value.len()));
+        kept.push((name, start..start + header.value.len()));
     }
     let head = buffer.split_to(length).freeze();
-    let mut headers = HeaderMap::with_capacity(fields.len() + ADDED_HEADERS);
-    for (name, range) in fields {
+    let mut headers = HeaderMap::with_capacity(kept.len() + ADDED_HEADERS);
+    for (name, range) in kept {
         let value = HeaderValue::from_maybe_shared(head.slice(range))
             .map_err(|_| ExchangeError::InvalidHeader(name.as_str().to_owned()))?;
         headers.append(name, value);
     }
-    let framing = response_framing(&headers, status, method)?;
-    let reusable = version == Version::HTTP_11
-        && framing != Some(Delimiter::UntilClose)
-        && !has_token(&headers, CONNECTION, b"close");
     let mut parts = http::Response::new(()).into_parts().0;
     parts.status = status;
     parts.version = version;
@@ -486,10 +490,21 @@ pub fn parse_answer(
     }))
 }
 
-/// How the body after a head with `headers` and `status` is delimited, for a request
+/// The values of the header `name` (lowercase) among `fields`, in order.
+fn values<'a>(
+    fields: &'a [httparse::Header<'a>],
+    name: &'static str,
+) -> impl DoubleEndedIterator<Item = &'a [u8]> {
+    fields
+        .iter()
+        .filter(move |field| field.name.eq_ignore_ascii_case(name))
+        .map(|field| field.value)
+}
+
+/// How the body after a head with `fields` and `status` is delimited, for a request
 /// with `method` (RFC 9112 §6.3, in its order).
 fn response_framing(
-    headers: &HeaderMap,
+    fields: &[httparse::Header<'_>],
     status: StatusCode,
     method: &Method,
 ) -> Result<Option<Delimiter>, ExchangeError> {
@@ -500,16 +515,16 @@ fn response_framing(
     {
         return Ok(None);
     }
-    if let Some(last) = headers.get_all(TRANSFER_ENCODING).iter().next_back() {
-        return Ok(Some(if ends_with_chunked(last.as_bytes()) {
+    if let Some(last) = values(fields, "transfer-encoding").next_back() {
+        return Ok(Some(if ends_with_chunked(last) {
             Delimiter::Chunked(Chunk::SizeStart)
         } else {
             Delimiter::UntilClose
         }));
     }
     let mut length = None;
-    for value in headers.get_all(CONTENT_LENGTH) {
-        for item in value.as_bytes().split(|&byte| byte == b',') {
+    for value in values(fields, "content-length") {
+        for item in value.split(|&byte| byte == b',') {
             let item = decimal(item.trim_ascii())
                 .filter(|&item| item <= MAX_CONTENT_LENGTH)
                 .ok_or(ExchangeError::InvalidLength)?;
@@ -526,14 +541,11 @@ fn response_framing(
     })
 }
 
-/// Whether a comma-separated header `name` has `token` (in any case).
-fn has_token(headers: &HeaderMap, name: HeaderName, token: &[u8]) -> bool {
-    headers.get_all(name).iter().any(|value| {
-        value
-            .as_bytes()
-            .split(|&byte| byte == b',')
-            .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
-    })
+/// Whether a comma-separated header `value` has `token` (in any case).
+fn has_token(value: &[u8], token: &[u8]) -> bool {
+    value
+        .split(|&byte| byte == b',')
+        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
 }
 
 #[cfg(test)]
@@ -556,6 +568,22 @@ mod tests {
             ),
             Err(error) => format!("error: {error}"),
         }
+    }
+
+    #[test]
+    fn hop_by_hop_and_connection_named_answer_headers_are_left_out() {
+        let mut buffer = BytesMut::from(
+            &b"HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\nKeep-Alive: timeout=5\r\n\
+              X-Secret: 1\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\
+              Upgrade: h2c\r\n\r\n"[..],
+        );
+        let answer = parse_answer(&mut buffer, &Method::GET)
+            .expect("a valid head")
+            .expect("a whole head");
+        let names: Vec<&str> = answer.head.headers.keys().map(HeaderName::as_str).collect();
+        assert_eq!(names, ["content-type"]);
+        assert_eq!(answer.framing, Some(Delimiter::Chunked(Chunk::SizeStart)));
+        assert!(answer.reusable);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
     DEPRECATION, Forwarding, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID,
-    client_address, strip_hop_by_hop, write_forwarded_fields,
+    client_address, write_forwarded_fields,
 };
 use crate::respond::{self, ProxyBody};
 use crate::split::Side;
@@ -261,7 +261,6 @@ impl Forwarder {
         );
         let response = self.client.send(endpoint, upstream_request).await?;
         let (mut parts, body) = response.into_parts();
-        strip_hop_by_hop(&mut parts.headers);
         add_version_headers(&mut parts.headers, api);
         Ok(Response::from_parts(parts, Either::Left(body)))
     }

@@ -6,11 +6,16 @@
 
 use std::error::Error;
 
-use http_body_util::{LengthLimitError, Limited};
+use bytes::Bytes;
+use http_body_util::{Either, Empty, LengthLimitError, Limited};
 use hyper::body::{Body, Incoming};
 
+/// A client's request body: read by hyper, or none (a bodiless request the direct
+/// HTTP/1 lane served, see `direct`).
+pub type RequestBody = Either<Incoming, Empty<Bytes>>;
+
 /// A client's request body on its way upstream, counted against the limit.
-pub type LimitedBody<B = Incoming> = Limited<B>;
+pub type LimitedBody<B = RequestBody> = Limited<B>;
 
 /// A request body bigger than the limit.
 #[derive(Debug, thiserror::Error)]

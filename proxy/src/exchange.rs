@@ -21,7 +21,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::BoxError;
-use crate::headers::{connection_named, is_hop_by_hop};
+use crate::headers::{connection_named, has_token, is_hop_by_hop};
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
 use crate::upstream_body::Delimiter;
 
@@ -539,13 +539,6 @@ fn response_framing(
         Some(length) => Some(Delimiter::Length(length)),
         None => Some(Delimiter::UntilClose),
     })
-}
-
-/// Whether a comma-separated header `value` has `token` (in any case).
-fn has_token(value: &[u8], token: &[u8]) -> bool {
-    value
-        .split(|&byte| byte == b',')
-        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
 }
 
 #[cfg(test)]

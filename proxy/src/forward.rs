@@ -11,13 +11,13 @@ use http::header::{CONTENT_LENGTH, HOST, HeaderValue, LINK};
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{Request, Response, StatusCode};
 use http_body_util::Either;
-use hyper::body::{Body, Incoming};
+use hyper::body::Body;
 
 use crate::access_log::{
     Entry, WorkerLog, api_key_fingerprint, api_key_text, new_request_id, unix_seconds,
     usable_request_id,
 };
-use crate::body_limit::{self, LimitedBody, TooLarge};
+use crate::body_limit::{self, LimitedBody, RequestBody, TooLarge};
 use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
@@ -69,7 +69,7 @@ impl Forwarder {
     /// Handles one client request from `peer`.
     pub async fn handle(
         &self,
-        request: Request<Incoming>,
+        request: Request<RequestBody>,
         peer: SocketAddr,
     ) -> Response<ProxyBody> {
         let started = Instant::now();
@@ -178,7 +178,7 @@ impl Forwarder {
     /// refuses the connection. Returns the endpoint when one was contacted.
     async fn forward(
         &self,
-        request: Request<Incoming>,
+        request: Request<RequestBody>,
         uri: &Uri,
         forward: Forward<'_>,
         peer: SocketAddr,

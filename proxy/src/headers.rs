@@ -165,6 +165,13 @@ pub fn is_hop_by_hop(name: &HeaderName) -> bool {
     HOP_BY_HOP.contains(&name)
 }
 
+/// Whether a comma-separated header `value` has `token` (in any case).
+pub fn has_token(value: &[u8], token: &[u8]) -> bool {
+    value
+        .split(|&byte| byte == b',')
+        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
+}
+
 /// The header names (lowercase) that the `Connection` header `values` name, besides
 /// the usual options; empty when there is no `Connection` header.
 pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<Vec<u8>> {

@@ -11,7 +11,8 @@
 //! keep-alive connections), [`exchange`] (one HTTP/1.1 request and response head, on
 //! httparse) and [`upstream_body`] (response bodies, connections back to the pool), with
 //! [`message_framing`] (chunk grammar, length values) shared with [`framing`]; [`forward`] (the request phases), [`server`]
-//! (hyper HTTP/1.1 + h2c, limits, draining), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
+//! (HTTP/1.1 + h2c, limits, draining) with [`direct`] (the direct lane for plain HTTP/1.1
+//! requests) and [`replay`] (handing a connection over to hyper), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
 //! [`status`] (per-version traffic windows and top clients for the status page),
 //! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
 //! (wiring).
@@ -26,6 +27,7 @@ pub mod app;
 pub mod balance;
 pub mod body_limit;
 pub mod cli;
+pub mod direct;
 pub mod exchange;
 pub mod forward;
 pub mod framing;
@@ -38,6 +40,7 @@ pub mod metrics;
 pub mod normalize;
 pub mod pool;
 pub mod reload;
+pub mod replay;
 pub mod respond;
 pub mod server;
 pub mod split;

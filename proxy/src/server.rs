@@ -1,5 +1,6 @@
-//! The thin tokio/hyper layer: accepts connections on a listener, serves HTTP/1.1 and
-//! HTTP/2 (prior knowledge, h2c) with explicit header limits, hands each request to a
+//! The thin tokio/hyper layer: accepts connections on a listener, serves HTTP/1.1 (plain
+//! requests in the direct lane, [`crate::direct`], the rest with hyper) and HTTP/2
+//! (prior knowledge, h2c, hyper) with explicit header limits, hands each request to a
 //! handler, and drains gracefully when the shutdown signal fires.
 //!
 //! The accept loop owns every connection task (a `JoinSet`) and awaits them when
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Request, Response};
+use http_body_util::Either;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper::service::{Service, service_fn};
@@ -31,7 +33,10 @@ use tokio::runtime::Runtime;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinSet;
 
+use crate::body_limit::RequestBody;
+use crate::direct::{self, Ending, HeadLimits};
 use crate::framing::{FramedStream, FramingReport, FramingWatch};
+use crate::replay::Replayed;
 use crate::respond::ProxyBody;
 
 /// Limits on what a client may send before its request is routed.
@@ -128,7 +133,7 @@ impl Workers {
         shutdown: watch::Receiver<bool>,
     ) where
         M: Fn() -> H + Clone + Send + 'static,
-        H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+        H: Fn(Request<RequestBody>, SocketAddr) -> F + Clone + Send + Sync + 'static,
         F: Future<Output = Response<ProxyBody>> + Send + 'static,
     {
         let mut finished = Vec::with_capacity(self.workers.len());
@@ -298,14 +303,14 @@ fn requests<H, F>(
 > + Send
 + 'static
 where
-    H: Fn(Request<Incoming>, SocketAddr) -> F + Send + 'static,
+    H: Fn(Request<RequestBody>, SocketAddr) -> F + Send + 'static,
     F: Future<Output = Response<ProxyBody>> + Send + 'static,
 {
     service_fn(move |mut request: Request<Incoming>| {
         if let Some(ambiguous) = report.as_ref().and_then(|report| report.next_request()) {
             request.extensions_mut().insert(ambiguous);
         }
-        let response = handler(request, peer);
+        let response = handler(request.map(Either::Left), peer);
         async move { Ok::<_, Infallible>(response.await) }
     })
 }
@@ -319,10 +324,8 @@ where
 struct Builders {
     http1: http1::Builder,
     http2: http2::Builder<TokioExecutor>,
-    /// hyper's HTTP/1 read buffer, which a request head must fit in.
-    max_head_bytes: usize,
-    max_headers: usize,
-    header_read_timeout: Duration,
+    /// What a request head may be (the direct lane's and hyper's HTTP/1 limits).
+    head: HeadLimits,
 }
 
 impl Builders {
@@ -349,15 +352,18 @@ impl Builders {
         Builders {
             http1,
             http2,
-            max_head_bytes,
-            max_headers: limits.max_headers,
-            header_read_timeout: limits.header_read_timeout,
+            head: HeadLimits {
+                max_head_bytes,
+                max_headers: limits.max_headers,
+                header_read_timeout: limits.header_read_timeout,
+            },
         }
     }
 }
 
 /// Serves one accepted connection from `peer` until it ends: tells its protocol from
-/// its first bytes, then hands it to hyper, HTTP/1 under a framing watch.
+/// its first bytes; HTTP/1 goes to the direct lane and, from its first request that is
+/// not plain, to hyper under a framing watch; HTTP/2 goes to hyper.
 async fn serve_connection<H, F>(
     stream: TcpStream,
     peer: SocketAddr,
@@ -366,18 +372,24 @@ async fn serve_connection<H, F>(
     watcher: Watcher,
     mut stop: watch::Receiver<bool>,
 ) where
-    H: Fn(Request<Incoming>, SocketAddr) -> F + Send + 'static,
+    H: Fn(Request<RequestBody>, SocketAddr) -> F + Send + 'static,
     F: Future<Output = Response<ProxyBody>> + Send + 'static,
 {
     let opening = tokio::select! {
-        opening = first_bytes(&stream, builders.header_read_timeout) => opening,
+        opening = first_bytes(&stream, builders.head.header_read_timeout) => opening,
         () = signalled(&mut stop) => None,
     };
     let ended = match opening {
         None => return,
         Some(Opening::Http1) => {
-            let (watch, report) = FramingWatch::new(builders.max_head_bytes, builders.max_headers);
-            let stream = TokioIo::new(FramedStream::new(stream, watch));
+            let (stream, read) =
+                match direct::serve(stream, peer, &handler, builders.head, stop).await {
+                    Ending::Closed => return,
+                    Ending::HandOver { stream, read } => (stream, read),
+                };
+            let head = builders.head;
+            let (watch, report) = FramingWatch::new(head.max_head_bytes, head.max_headers);
+            let stream = TokioIo::new(FramedStream::new(Replayed::new(read, stream), watch));
             let service = requests(handler, peer, Some(report));
             watcher
                 .watch(builders.http1.serve_connection(stream, service))
@@ -406,7 +418,7 @@ pub async fn serve<H, F>(
     handler: H,
     mut shutdown: watch::Receiver<bool>,
 ) where
-    H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+    H: Fn(Request<RequestBody>, SocketAddr) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Response<ProxyBody>> + Send + 'static,
 {
     let builders = Builders::new(limits);
@@ -437,8 +449,14 @@ pub async fn serve<H, F>(
         }
     }
     drop(listener);
+    // hyper's connections finish when told by `graceful`, the direct lane's when they
+    // see `shutdown`; each holds a watcher until it ends.
+    let drained = async {
+        graceful.shutdown().await;
+        while connections.join_next().await.is_some() {}
+    };
     tokio::select! {
-        () = graceful.shutdown() => {}
+        () = drained => {}
         () = tokio::time::sleep(limits.drain_timeout) => {
             tracing::warn!(remaining = connections.len(), "drain timed out; closing the remaining connections");
         }

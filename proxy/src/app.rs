@@ -191,8 +191,8 @@ impl Ready {
                     listener,
                     limits,
                     move |request, _| {
-                        let response = crate::admin::handle(&admin_state, &request);
-                        async move { response }
+                        let reply = crate::admin::handle(&admin_state, &request).into();
+                        async move { reply }
                     },
                     admin_shutdown,
                 )

@@ -22,7 +22,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::{Method, Request, Response};
+use http::{Method, Request};
 use http_body_util::{Either, Empty};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -30,7 +30,7 @@ use tokio::sync::watch;
 use tokio::time::{Instant, Sleep};
 
 use crate::body_limit::RequestBody;
-use crate::respond::ProxyBody;
+use crate::respond::Reply;
 use crate::server::signalled;
 
 /// How much room each read from a client gets.
@@ -86,7 +86,7 @@ pub async fn serve<H, F>(
 ) -> Ending
 where
     H: Fn(Request<RequestBody>, SocketAddr) -> F,
-    F: Future<Output = Response<ProxyBody>>,
+    F: Future<Output = Reply>,
 {
     let mut buffer = BytesMut::new();
     let mut out = Vec::new();
@@ -117,9 +117,9 @@ where
             }
         };
         let head_request = request.method() == Method::HEAD;
-        let response = handler(request.map(|()| Either::Right(Empty::new())), peer).await;
+        let reply = handler(request.map(|()| Either::Right(Empty::new())), peer).await;
         let closing = *draining.borrow();
-        match answer::write(&mut stream, &mut out, response, head_request, closing).await {
+        match answer::write(&mut stream, &mut out, reply, head_request, closing).await {
             Ok(answer::After::KeepAlive) if !closing => {}
             Ok(_) => {
                 // Best effort: the answer is out; the client may already be gone.
@@ -145,16 +145,18 @@ async fn read_more(
     mut stopped: Option<Pin<&mut impl Future<Output = ()>>>,
 ) -> Wait {
     std::future::poll_fn(|context| {
-        if let Some(stopped) = stopped.as_mut()
-            && stopped.as_mut().poll(context).is_ready()
-        {
-            return Poll::Ready(Wait::Stopped);
-        }
+        // The socket first: a connection with a request waiting serves it (its answer
+        // then closes it) and only one that waits polls the signal.
         buffer.reserve(READ_SIZE);
         match tokio_util::io::poll_read_buf(Pin::new(&mut *stream), context, buffer) {
             Poll::Ready(Ok(0) | Err(_)) => return Poll::Ready(Wait::Closed),
             Poll::Ready(Ok(_)) => return Poll::Ready(Wait::Read),
             Poll::Pending => {}
+        }
+        if let Some(stopped) = stopped.as_mut()
+            && stopped.as_mut().poll(context).is_ready()
+        {
+            return Poll::Ready(Wait::Stopped);
         }
         while timer.as_mut().poll(context).is_ready() {
             if Instant::now() >= deadline {

@@ -14,16 +14,17 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderMap, HeaderName, HeaderValue};
-use http::{Method, StatusCode, Version, response};
+use http::header::HeaderMap;
+use http::{Method, StatusCode, Version};
 use hyper::body::Body;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::BoxError;
-use crate::headers::{connection_named, has_token, is_hop_by_hop};
+use crate::headers::{connection_named, has_token, is_hop_by_hop_name};
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
 use crate::upstream_body::Delimiter;
+use crate::upstream_fields::{FieldAt, UpstreamFields};
 
 /// The largest response head read from an upstream (nginx's `proxy_buffer_size` is
 /// 4–8 KiB; hyper's client buffer about 400 KiB); larger: 502.
@@ -34,10 +35,6 @@ const MAX_RESPONSE_HEADERS: usize = 100;
 
 /// Bytes of request body gathered, at most, before they are written.
 const WRITE_BATCH: usize = 64 * 1024;
-
-/// Room left in a response's header map for the headers the proxy adds to answers
-/// (version, life-cycle and request id), so that adding them never grows the map.
-const ADDED_HEADERS: usize = 5;
 
 /// Room first made for a request head.
 const HEAD_CAPACITY: usize = 1024;
@@ -63,9 +60,6 @@ pub enum ExchangeError {
     /// The response head is longer than [`MAX_RESPONSE_HEAD_BYTES`].
     #[error("the upstream's response head is longer than {MAX_RESPONSE_HEAD_BYTES} bytes")]
     HeadTooLarge,
-    /// A response header name or value that HTTP does not allow.
-    #[error("the upstream's response has an invalid header {0:?}")]
-    InvalidHeader(String),
     /// Invalid or conflicting `Content-Length` values.
     #[error("the upstream's response has an invalid or conflicting Content-Length")]
     InvalidLength,
@@ -118,8 +112,10 @@ pub enum RequestFraming {
 /// A response head as read.
 #[derive(Debug)]
 pub struct Answer {
-    /// Status, version and headers (hop-by-hop ones and those `Connection` names left out).
-    pub head: response::Parts,
+    /// The status.
+    pub status: StatusCode,
+    /// The header fields (hop-by-hop ones and those `Connection` names left out).
+    pub fields: UpstreamFields,
     /// How its body is delimited (`None`: it has no body: a HEAD request, 204, 304,
     /// or `Content-Length: 0`).
     pub framing: Option<Delimiter>,
@@ -392,7 +388,7 @@ fn poll_answer(
     loop {
         if !connection.buffer.is_empty() {
             match parse_answer(&mut connection.buffer, method) {
-                Ok(Some(answer)) if answer.head.status.is_informational() => continue,
+                Ok(Some(answer)) if answer.status.is_informational() => continue,
                 Ok(Some(answer)) => return Poll::Ready(Ok(answer)),
                 Ok(None) => {}
                 Err(error) => return Poll::Ready(Err(error)),
@@ -461,30 +457,25 @@ pub fn parse_answer(
         && !values(fields, "connection").any(|value| has_token(value, b"close"));
     let named = connection_named(values(fields, "connection"));
     let base = buffer.as_ptr() as usize;
-    // Names are made now; values point into the head, which is frozen below.
-    let mut kept = Vec::with_capacity(fields.len());
-    for header in fields {
-        let name = HeaderName::from_bytes(header.name.as_bytes())
-            .map_err(|_| ExchangeError::InvalidHeader(header.name.to_owned()))?;
-        if is_hop_by_hop(&name) || named.iter().any(|token| token == name.as_str().as_bytes()) {
-            continue;
-        }
-        let start = header.value.as_ptr() as usize - base;
-        kept.push((name, start..start + header.value.len()));
-    }
+    let at = |bytes: &[u8]| {
+        let start = bytes.as_ptr() as usize - base;
+        start..start + bytes.len()
+    };
+    let kept = fields
+        .iter()
+        .filter(|header| {
+            let name = header.name.as_bytes();
+            !is_hop_by_hop_name(name) && !named.iter().any(|token| token.eq_ignore_ascii_case(name))
+        })
+        .map(|header| FieldAt {
+            name: at(header.name.as_bytes()),
+            value: at(header.value),
+        })
+        .collect();
     let head = buffer.split_to(length).freeze();
-    let mut headers = HeaderMap::with_capacity(kept.len() + ADDED_HEADERS);
-    for (name, range) in kept {
-        let value = HeaderValue::from_maybe_shared(head.slice(range))
-            .map_err(|_| ExchangeError::InvalidHeader(name.as_str().to_owned()))?;
-        headers.append(name, value);
-    }
-    let mut parts = http::Response::new(()).into_parts().0;
-    parts.status = status;
-    parts.version = version;
-    parts.headers = headers;
     Ok(Some(Answer {
-        head: parts,
+        status,
+        fields: UpstreamFields::new(head, kept),
         framing,
         reusable,
     }))
@@ -552,7 +543,7 @@ mod tests {
             Ok(None) => "partial".into(),
             Ok(Some(answer)) => format!(
                 "{} {} reusable={} rest={:?}",
-                answer.head.status.as_u16(),
+                answer.status.as_u16(),
                 answer
                     .framing
                     .map_or("Empty".to_owned(), |delimiter| format!("{delimiter:?}")),
@@ -573,8 +564,8 @@ mod tests {
         let answer = parse_answer(&mut buffer, &Method::GET)
             .expect("a valid head")
             .expect("a whole head");
-        let names: Vec<&str> = answer.head.headers.keys().map(HeaderName::as_str).collect();
-        assert_eq!(names, ["content-type"]);
+        let names: Vec<&[u8]> = answer.fields.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, [b"Content-Type"]);
         assert_eq!(answer.framing, Some(Delimiter::Chunked(Chunk::SizeStart)));
         assert!(answer.reusable);
     }

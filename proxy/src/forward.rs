@@ -7,9 +7,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::header::{CONTENT_LENGTH, HOST, HeaderValue, LINK};
+use http::header::{CONTENT_LENGTH, HOST, HeaderValue};
 use http::uri::{Authority, PathAndQuery, Uri};
-use http::{Request, Response, StatusCode};
+use http::{Request, StatusCode};
 use http_body_util::Either;
 use hyper::body::Body;
 
@@ -21,10 +21,9 @@ use crate::body_limit::{self, LimitedBody, RequestBody, TooLarge};
 use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
-    DEPRECATION, Forwarding, PeerValues, SUNSET, TrustedProxies, X_API_VERSION, X_REQUEST_ID,
-    client_address, write_forwarded_fields,
+    Forwarding, PeerValues, TrustedProxies, X_REQUEST_ID, client_address, write_forwarded_fields,
 };
-use crate::respond::{self, ProxyBody};
+use crate::respond::{self, Reply};
 use crate::split::Side;
 use crate::state::State;
 use crate::status::ClientId;
@@ -67,11 +66,7 @@ pub struct Forwarder {
 
 impl Forwarder {
     /// Handles one client request from `peer`.
-    pub async fn handle(
-        &self,
-        request: Request<RequestBody>,
-        peer: SocketAddr,
-    ) -> Response<ProxyBody> {
+    pub async fn handle(&self, request: Request<RequestBody>, peer: SocketAddr) -> Reply {
         let started = Instant::now();
         let arrived = SystemTime::now();
         let table = self.state.table();
@@ -88,15 +83,15 @@ impl Forwarder {
         let refusal = framing::refusal(&request);
         let decision = table.route(request.method(), uri.path(), request.headers());
         let mut served = Served::default();
-        let mut response = match (refusal, decision) {
+        let mut reply: Reply = match (refusal, decision) {
             (Some(refusal), _) => {
                 metrics.reject("ambiguous_framing");
-                refusal
+                refusal.into()
             }
             (None, Decision::BadPath(error)) => {
                 tracing::debug!(path = uri.path(), reason = error.reason(), "bad path");
                 metrics.reject("bad_path");
-                respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string())
+                respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string()).into()
             }
             (None, Decision::NotFound) => {
                 metrics.reject("not_found");
@@ -105,6 +100,7 @@ impl Forwarder {
                     "not_found",
                     "no API operation is declared at this path",
                 )
+                .into()
             }
             (None, Decision::MethodNotAllowed { allow }) => {
                 metrics.reject("method_not_allowed");
@@ -116,27 +112,26 @@ impl Forwarder {
                 response
                     .headers_mut()
                     .insert(http::header::ALLOW, allow.clone());
-                response
+                response.into()
             }
             (None, Decision::Gone { route }) => {
                 let body = route.api().lifecycle.gone_body.clone().unwrap_or_default();
-                let mut response = respond::json(StatusCode::GONE, body);
-                add_version_headers(response.headers_mut(), route.api());
                 served.route = Some((route, Side::Current));
-                response
+                Reply::of_version(respond::json(StatusCode::GONE, body), route.shared_api())
             }
             (None, Decision::Forward(forward)) => {
                 let route = forward.route;
                 let side = forward.side;
                 served.route = Some((route, side));
                 served.upstream = Some(forward.upstream.name());
-                let (response, endpoint) = self
+                let (reply, endpoint) = self
                     .forward(request, &uri, forward, peer, &request_id)
                     .await;
                 served.endpoint = endpoint;
-                response
+                reply
             }
         };
+        let response = &reply.response;
         let elapsed = started.elapsed();
         if let Some((route, side)) = served.route {
             let version = &route.api().metrics;
@@ -168,10 +163,8 @@ impl Forwarder {
             };
             self.log.record(&entry);
         }
-        response
-            .headers_mut()
-            .insert(X_REQUEST_ID.clone(), request_id);
-        response
+        reply.request_id = Some(request_id);
+        reply
     }
 
     /// Sends a routed request to an endpoint of its upstream; ejects an endpoint that
@@ -183,7 +176,7 @@ impl Forwarder {
         forward: Forward<'_>,
         peer: SocketAddr,
         request_id: &HeaderValue,
-    ) -> (Response<ProxyBody>, Option<Authority>) {
+    ) -> (Reply, Option<Authority>) {
         let Forward {
             route,
             side,
@@ -195,13 +188,13 @@ impl Forwarder {
             Err(error) => {
                 let response =
                     respond::error(StatusCode::BAD_REQUEST, "bad_path", &error.to_string());
-                return (response, None);
+                return (response.into(), None);
             }
         };
         let (head, body) = request.into_parts();
         let body = match body_limit::limit(body, self.max_body_bytes) {
             Ok(limited) => limited,
-            Err(error) => return (too_large(&error, route.api()), None),
+            Err(error) => return (too_large(&error, route.shared_api()), None),
         };
         let request = Request::from_parts(head, body);
         let endpoint = upstream.pick();
@@ -215,14 +208,14 @@ impl Forwarder {
             side,
             host: None,
         };
-        let response = match self
-            .exchange(request, &authority, target, route.api(), forwarding)
+        let reply = match self
+            .exchange(request, &authority, target, route.shared_api(), forwarding)
             .await
         {
-            Ok(response) => response,
+            Ok(reply) => reply,
             Err(error) if body_limit::passed_limit(&error) => {
                 let limit = self.max_body_bytes;
-                too_large(&TooLarge { limit }, route.api())
+                too_large(&TooLarge { limit }, route.shared_api())
             }
             Err(error) => {
                 if let ForwardError::Connect(_) = error {
@@ -234,19 +227,19 @@ impl Forwarder {
                 failure(error, route, side)
             }
         };
-        (response, Some(authority))
+        (reply, Some(authority))
     }
 
     /// Writes the request for `target` on `endpoint` as it goes upstream, sends it, and
-    /// rewrites the response.
+    /// adds the version's headers to the answer.
     async fn exchange(
         &self,
         request: Request<LimitedBody>,
         endpoint: &Authority,
         target: PathAndQuery,
-        api: &ApiRoute,
+        api: &Arc<ApiRoute>,
         mut forwarding: Forwarding<'_>,
-    ) -> Result<Response<ProxyBody>, ForwardError> {
+    ) -> Result<Reply, ForwardError> {
         let (parts, body) = request.into_parts();
         let headers = &parts.headers;
         if !headers.contains_key(HOST) {
@@ -259,15 +252,16 @@ impl Forwarder {
             headers.contains_key(CONTENT_LENGTH),
             |out| write_forwarded_fields(out, headers, &forwarding),
         );
-        let response = self.client.send(endpoint, upstream_request).await?;
-        let (mut parts, body) = response.into_parts();
-        add_version_headers(&mut parts.headers, api);
-        Ok(Response::from_parts(parts, Either::Left(body)))
+        let (response, fields) = self.client.send(endpoint, upstream_request).await?;
+        Ok(Reply {
+            upstream_fields: Some(fields),
+            ..Reply::of_version(response.map(Either::Left), api)
+        })
     }
 }
 
 /// The 502 or 504 answer to an upstream failure, logged.
-fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody> {
+fn failure(error: ForwardError, route: &Route, side: Side) -> Reply {
     let api = route.api();
     tracing::warn!(
         service = api.service,
@@ -281,20 +275,18 @@ fn failure(error: ForwardError, route: &Route, side: Side) -> Response<ProxyBody
         ForwardError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
         ForwardError::Connect(_) | ForwardError::Failed(_) => StatusCode::BAD_GATEWAY,
     };
-    let mut response = respond::error(status, error.kind(), &error.to_string());
-    add_version_headers(response.headers_mut(), api);
-    response
+    let response = respond::error(status, error.kind(), &error.to_string());
+    Reply::of_version(response, route.shared_api())
 }
 
 /// The 413 answer to a request body over the limit.
-fn too_large(error: &TooLarge, api: &ApiRoute) -> Response<ProxyBody> {
-    let mut response = respond::error(
+fn too_large(error: &TooLarge, api: &Arc<ApiRoute>) -> Reply {
+    let response = respond::error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "content_too_large",
         &error.to_string(),
     );
-    add_version_headers(response.headers_mut(), api);
-    response
+    Reply::of_version(response, api)
 }
 
 /// The origin-form `/path?query` sent upstream: the original path and query when
@@ -310,20 +302,5 @@ fn upstream_target(
             Some(query) => PathAndQuery::try_from(format!("{path}?{query}")),
             None => PathAndQuery::try_from(path.as_ref()),
         },
-    }
-}
-
-/// `x-api-version` on every answer of a version, plus its life-cycle headers.
-fn add_version_headers(headers: &mut http::HeaderMap, api: &ApiRoute) {
-    headers.insert(X_API_VERSION.clone(), api.tags.version.clone());
-    let lifecycle = &api.lifecycle;
-    if let Some(value) = &lifecycle.deprecation {
-        headers.insert(DEPRECATION.clone(), value.clone());
-    }
-    if let Some(value) = &lifecycle.sunset {
-        headers.insert(SUNSET.clone(), value.clone());
-    }
-    if let Some(value) = &lifecycle.link {
-        headers.append(LINK, value.clone());
     }
 }

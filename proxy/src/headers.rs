@@ -165,6 +165,13 @@ pub fn is_hop_by_hop(name: &HeaderName) -> bool {
     HOP_BY_HOP.contains(&name)
 }
 
+/// Whether the header named `name` (in any case) is a hop-by-hop header.
+pub fn is_hop_by_hop_name(name: &[u8]) -> bool {
+    HOP_BY_HOP
+        .iter()
+        .any(|hop| hop.as_str().as_bytes().eq_ignore_ascii_case(name))
+}
+
 /// Whether a comma-separated header `value` has `token` (in any case).
 pub fn has_token(value: &[u8], token: &[u8]) -> bool {
     value

@@ -49,3 +49,4 @@ pub mod status;
 pub mod table;
 pub mod upstream;
 pub mod upstream_body;
+pub mod upstream_fields;

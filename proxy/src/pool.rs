@@ -32,6 +32,7 @@ use crate::exchange::{
     exchange_with_body,
 };
 use crate::upstream_body::{Home, UpstreamBody};
+use crate::upstream_fields::UpstreamFields;
 
 /// Idle connections kept per endpoint; more are closed when they come back.
 const MAX_IDLE_PER_ENDPOINT: usize = 512;
@@ -97,13 +98,13 @@ impl Pool {
         }
     }
 
-    /// Sends `request` to `authority` and returns the response head; its body streams
-    /// from the connection afterwards.
+    /// Sends `request` to `authority` and returns the response's status and its header
+    /// fields; its body streams from the connection afterwards.
     pub async fn send<B>(
         self: &Arc<Self>,
         authority: &Authority,
         request: UpstreamRequest<B>,
-    ) -> Result<Response<UpstreamBody<B>>, PoolError>
+    ) -> Result<(Response<UpstreamBody<B>>, UpstreamFields), PoolError>
     where
         B: Body<Data = Bytes> + Unpin,
         B::Error: Into<BoxError>,
@@ -140,8 +141,10 @@ impl Pool {
             pool: Arc::clone(self),
             authority: authority.clone(),
         });
-        let body = UpstreamBody::new(connection, answer.framing, home, sender);
-        Ok(Response::from_parts(answer.head, body))
+        let mut response =
+            Response::new(UpstreamBody::new(connection, answer.framing, home, sender));
+        *response.status_mut() = answer.status;
+        Ok((response, answer.fields))
     }
 
     /// Closes the connections that have been idle longer than the idle timeout or that
@@ -308,7 +311,7 @@ mod tests {
     }
 
     async fn exchange(pool: &Arc<Pool>, authority: &Authority) -> Bytes {
-        let response = pool
+        let (response, _) = pool
             .send(authority, request(authority, "/"))
             .await
             .expect("an answer");
@@ -335,7 +338,7 @@ mod tests {
         let (authority, accepted) = upstream().await;
         let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_millis(50)));
         // The first response's body is not read yet: its connection is busy.
-        let first = pool
+        let (first, _) = pool
             .send(&authority, request(&authority, "/big"))
             .await
             .expect("an answer");
@@ -394,7 +397,7 @@ mod tests {
 
     /// The answer's status and whole body, or the body's error.
     async fn answer_of(pool: &Arc<Pool>, authority: &Authority) -> (u16, Result<Bytes, String>) {
-        let response = pool
+        let (response, _) = pool
             .send(authority, request(authority, "/"))
             .await
             .expect("an answer");
@@ -503,10 +506,11 @@ mod tests {
             .expect("room for a frame");
         let request = with_body(&authority, Method::POST, "/", body);
         // The body never ends: the answer must come back anyway.
-        let response = tokio::time::timeout(Duration::from_secs(5), pool.send(&authority, request))
-            .await
-            .expect("an answer while the body is open")
-            .expect("an answer");
+        let (response, _) =
+            tokio::time::timeout(Duration::from_secs(5), pool.send(&authority, request))
+                .await
+                .expect("an answer while the body is open")
+                .expect("an answer");
         assert_eq!(response.status(), 413);
         let answer = response.into_body().collect().await.expect("a body");
         assert_eq!(answer.to_bytes(), "nope");

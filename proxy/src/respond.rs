@@ -1,14 +1,20 @@
-//! Responses the proxy makes itself: JSON errors (`{"error": …, "message": …}`) and
-//! the body type shared by proxied and local answers.
+//! Responses the proxy makes itself: JSON errors (`{"error": …, "message": …}`), the
+//! body type shared by proxied and local answers, and [`Reply`], an answer with the
+//! upstream's header fields beside its header map.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LINK};
 use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
 
 use crate::body_limit::LimitedBody;
+use crate::headers::{DEPRECATION, SUNSET, X_API_VERSION, X_REQUEST_ID};
 use crate::idle_body::IdleBody;
+use crate::table::ApiRoute;
 use crate::upstream_body::UpstreamBody;
+use crate::upstream_fields::UpstreamFields;
 
 /// A response body: streamed from an upstream, or made here in full.
 pub type ProxyBody = Either<IdleBody<UpstreamBody<LimitedBody>>, Full<Bytes>>;
@@ -29,4 +35,99 @@ pub fn json(status: StatusCode, body: Bytes) -> Response<ProxyBody> {
 pub fn error(status: StatusCode, code: &str, message: &str) -> Response<ProxyBody> {
     let body = serde_json::json!({ "error": code, "message": message });
     json(status, Bytes::from(body.to_string()))
+}
+
+/// An answer as the request path made it: the response, the upstream's header fields
+/// as read for an answer from an upstream, and the headers the proxy puts on it. The
+/// direct HTTP/1.1 lane writes all three as they are; hyper gets them merged into the
+/// response's header map ([`Reply::into_response`]).
+#[derive(Debug)]
+pub struct Reply {
+    /// Status, the headers of an answer made here, and the body.
+    pub response: Response<ProxyBody>,
+    /// The upstream's header fields, for an answer from an upstream.
+    pub upstream_fields: Option<UpstreamFields>,
+    /// The version whose answer this is: `x-api-version` and its life-cycle headers.
+    pub version: Option<Arc<ApiRoute>>,
+    /// `x-request-id`.
+    pub request_id: Option<HeaderValue>,
+}
+
+impl From<Response<ProxyBody>> for Reply {
+    fn from(response: Response<ProxyBody>) -> Reply {
+        Reply {
+            response,
+            upstream_fields: None,
+            version: None,
+            request_id: None,
+        }
+    }
+}
+
+impl Reply {
+    /// `response`, an answer of the version `api`.
+    pub fn of_version(response: Response<ProxyBody>, api: &Arc<ApiRoute>) -> Reply {
+        Reply {
+            version: Some(Arc::clone(api)),
+            ..Reply::from(response)
+        }
+    }
+
+    /// The headers the proxy puts on the answer, in order: `x-api-version`,
+    /// `deprecation`, `sunset`, `link` (for a version), then `x-request-id`.
+    pub fn own_fields(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
+        self.own()
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)))
+    }
+
+    /// Each of the proxy's own headers, with its value when the answer has it.
+    fn own(&self) -> [(&'static HeaderName, Option<&HeaderValue>); 5] {
+        let api = self.version.as_deref();
+        let lifecycle = api.map(|api| &api.lifecycle);
+        [
+            (&X_API_VERSION, api.map(|api| &api.tags.version)),
+            (&DEPRECATION, lifecycle.and_then(|l| l.deprecation.as_ref())),
+            (&SUNSET, lifecycle.and_then(|l| l.sunset.as_ref())),
+            (&LINK, lifecycle.and_then(|l| l.link.as_ref())),
+            (&X_REQUEST_ID, self.request_id.as_ref()),
+        ]
+    }
+
+    /// The upstream's fields that go out with the answer, in order: all but those the
+    /// proxy's own headers replace.
+    pub fn relayed_fields(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        let own = self.own();
+        self.upstream_fields
+            .iter()
+            .flat_map(UpstreamFields::iter)
+            .filter(move |(name, _)| !replaces(&own, name))
+    }
+
+    /// The answer as one response for hyper, which writes its header map: the
+    /// upstream's fields, then the answer's own headers, then the proxy's.
+    pub fn into_response(self) -> Response<ProxyBody> {
+        let mut merged = HeaderMap::new();
+        if let Some(fields) = &self.upstream_fields {
+            let own = self.own();
+            fields.append_to(&mut merged, |name| !replaces(&own, name));
+        }
+        for (name, value) in self.response.headers() {
+            merged.append(name.clone(), value.clone());
+        }
+        for (name, value) in self.own_fields() {
+            merged.append(name.clone(), value.clone());
+        }
+        let mut response = self.response;
+        *response.headers_mut() = merged;
+        response
+    }
+}
+
+/// Whether one of the proxy's `own` headers replaces the upstream's field `name`: each
+/// one the answer has does but `link`, which the proxy adds beside the upstream's.
+fn replaces(own: &[(&'static HeaderName, Option<&HeaderValue>)], name: &[u8]) -> bool {
+    own.iter().any(|(own, value)| {
+        value.is_some() && *own != LINK && own.as_str().as_bytes().eq_ignore_ascii_case(name)
+    })
 }

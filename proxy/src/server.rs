@@ -37,7 +37,7 @@ use crate::body_limit::RequestBody;
 use crate::direct::{self, Ending, HeadLimits};
 use crate::framing::{FramedStream, FramingReport, FramingWatch};
 use crate::replay::Replayed;
-use crate::respond::ProxyBody;
+use crate::respond::{ProxyBody, Reply};
 
 /// Limits on what a client may send before its request is routed.
 #[derive(Debug, Clone, Copy)]
@@ -134,7 +134,7 @@ impl Workers {
     ) where
         M: Fn() -> H + Clone + Send + 'static,
         H: Fn(Request<RequestBody>, SocketAddr) -> F + Clone + Send + Sync + 'static,
-        F: Future<Output = Response<ProxyBody>> + Send + 'static,
+        F: Future<Output = Reply> + Send + 'static,
     {
         let mut finished = Vec::with_capacity(self.workers.len());
         for (index, Worker { listener, runtime }) in self.workers.into_iter().enumerate() {
@@ -304,14 +304,14 @@ fn requests<H, F>(
 + 'static
 where
     H: Fn(Request<RequestBody>, SocketAddr) -> F + Send + 'static,
-    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+    F: Future<Output = Reply> + Send + 'static,
 {
     service_fn(move |mut request: Request<Incoming>| {
         if let Some(ambiguous) = report.as_ref().and_then(|report| report.next_request()) {
             request.extensions_mut().insert(ambiguous);
         }
-        let response = handler(request.map(Either::Left), peer);
-        async move { Ok::<_, Infallible>(response.await) }
+        let reply = handler(request.map(Either::Left), peer);
+        async move { Ok::<_, Infallible>(reply.await.into_response()) }
     })
 }
 
@@ -373,7 +373,7 @@ async fn serve_connection<H, F>(
     mut stop: watch::Receiver<bool>,
 ) where
     H: Fn(Request<RequestBody>, SocketAddr) -> F + Send + 'static,
-    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+    F: Future<Output = Reply> + Send + 'static,
 {
     let opening = tokio::select! {
         opening = first_bytes(&stream, builders.head.header_read_timeout) => opening,
@@ -419,7 +419,7 @@ pub async fn serve<H, F>(
     mut shutdown: watch::Receiver<bool>,
 ) where
     H: Fn(Request<RequestBody>, SocketAddr) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = Response<ProxyBody>> + Send + 'static,
+    F: Future<Output = Reply> + Send + 'static,
 {
     let builders = Builders::new(limits);
     let graceful = GracefulShutdown::new();

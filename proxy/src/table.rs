@@ -99,6 +99,11 @@ impl Route {
         &self.api
     }
 
+    /// The served version, shared (for an answer that outlives the request's table).
+    pub fn shared_api(&self) -> &Arc<ApiRoute> {
+        &self.api
+    }
+
     fn choose(&self, headers: &HeaderMap) -> (Side, &Upstream) {
         match (&self.splitter, &self.api.release) {
             (Some(splitter), Some(release)) => match splitter.choose(headers) {

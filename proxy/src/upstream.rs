@@ -12,6 +12,7 @@ use crate::exchange::UpstreamRequest;
 use crate::idle_body::IdleBody;
 use crate::pool::{Pool, PoolError};
 use crate::upstream_body::UpstreamBody;
+use crate::upstream_fields::UpstreamFields;
 
 /// How the proxy talks to upstreams.
 #[derive(Debug, Clone, Copy)]
@@ -71,16 +72,26 @@ impl UpstreamClient {
         }
     }
 
-    /// Sends a request (its head as it goes upstream) to `endpoint`; the response body
-    /// may then pause at most the body timeout between two parts.
+    /// Sends a request (its head as it goes upstream) to `endpoint`: the response, with
+    /// the upstream's header fields beside it; its body may then pause at most the body
+    /// timeout between two parts.
     pub async fn send(
         &self,
         endpoint: &Authority,
         request: UpstreamRequest<LimitedBody>,
-    ) -> Result<Response<IdleBody<UpstreamBody<LimitedBody>>>, ForwardError> {
+    ) -> Result<
+        (
+            Response<IdleBody<UpstreamBody<LimitedBody>>>,
+            UpstreamFields,
+        ),
+        ForwardError,
+    > {
         match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
             Err(_) => Err(ForwardError::Timeout(self.request_timeout)),
-            Ok(Ok(response)) => Ok(response.map(|body| IdleBody::new(body, self.body_timeout))),
+            Ok(Ok((response, fields))) => Ok((
+                response.map(|body| IdleBody::new(body, self.body_timeout)),
+                fields,
+            )),
             Ok(Err(error)) if error.is_connect() => Err(ForwardError::Connect(error)),
             Ok(Err(error)) => Err(ForwardError::Failed(error)),
         }

@@ -1,5 +1,6 @@
 //! Writes an answer on a client connection of the direct lane the way hyper's HTTP/1.1
-//! server would: the status line, the answer's headers in their order, `date` when the
+//! server would: the status line, the answer's headers in their order (the upstream's
+//! as read, those of an answer made here, then the proxy's), `date` when the
 //! answer has none, the framing hyper picks (`Content-Length` when the body's length is
 //! known, else chunked; none for `HEAD`, 1xx, 204 and 304), then the body, each part
 //! written as soon as the next one is not ready yet (head and a ready body go in one
@@ -10,8 +11,8 @@ use std::pin::pin;
 use std::task::Poll;
 
 use bytes::Buf;
-use http::header::{CONNECTION, CONTENT_LENGTH, DATE, HeaderValue, TRANSFER_ENCODING};
-use http::{Response, StatusCode};
+use http::StatusCode;
+use http::header::CONNECTION;
 use hyper::body::Body;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -19,7 +20,7 @@ use tokio::net::TcpStream;
 use crate::exchange::write_field;
 use crate::headers::has_token;
 use crate::json_line;
-use crate::respond::ProxyBody;
+use crate::respond::{ProxyBody, Reply};
 
 /// Written at most in one piece while more of the body is ready.
 const WRITE_BATCH: usize = 64 * 1024;
@@ -44,42 +45,50 @@ enum Framing {
     Chunked,
 }
 
-/// Writes `response`, the answer to a request whose method is `HEAD` when `head_request`,
+/// Writes `reply`, the answer to a request whose method is `HEAD` when `head_request`,
 /// with `connection: close` when `closing`; `out` is the connection's write buffer.
 /// An error (the client went away, the body failed) means the connection must close:
 /// the client cannot know where a broken body ended.
 pub async fn write(
     stream: &mut TcpStream,
     out: &mut Vec<u8>,
-    response: Response<ProxyBody>,
+    reply: Reply,
     head_request: bool,
     closing: bool,
 ) -> io::Result<After> {
-    let (parts, body) = response.into_parts();
-    let status = parts.status;
+    let headers = reply.response.headers();
+    let status = reply.response.status();
     let closes = closing
-        || parts
-            .headers
+        || headers
             .get_all(CONNECTION)
             .iter()
             .any(|value| has_token(value.as_bytes(), b"close"));
     out.clear();
     status_line(out, status);
-    for (name, value) in &parts.headers {
-        if name != CONTENT_LENGTH && name != TRANSFER_ENCODING {
-            write_field(out, name.as_str().as_bytes(), value.as_bytes());
+    let mut declared = None;
+    let mut dated = false;
+    let own = headers.iter().chain(reply.own_fields());
+    let fields = reply
+        .relayed_fields()
+        .chain(own.map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes())));
+    for (name, value) in fields {
+        if name.eq_ignore_ascii_case(b"content-length") {
+            declared = declared.or(Some(value));
+        } else if !name.eq_ignore_ascii_case(b"transfer-encoding") {
+            dated |= name.eq_ignore_ascii_case(b"date");
+            write_field(out, name, value);
         }
     }
-    if !parts.headers.contains_key(DATE) {
+    if !dated {
         date::write(out);
     }
-    if closing && !parts.headers.contains_key(CONNECTION) {
+    if closing && !headers.contains_key(CONNECTION) {
         out.extend_from_slice(b"connection: close\r\n");
     }
-    let declared = parts.headers.get(CONTENT_LENGTH);
-    let framing = frame(out, status, head_request, &body, declared);
+    let body = reply.response.body();
+    let framing = frame(out, status, head_request, body, declared);
     out.extend_from_slice(b"\r\n");
-    let mut body = pin!(body);
+    let mut body = pin!(reply.response.into_body());
     if framing != Framing::Bodiless {
         loop {
             // What is ready joins what is waiting; before waiting, the waiting is written.
@@ -147,17 +156,17 @@ fn frame(
     status: StatusCode,
     head_request: bool,
     body: &ProxyBody,
-    declared: Option<&HeaderValue>,
+    declared: Option<&[u8]>,
 ) -> Framing {
     let may_have_length = !(status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED);
     let known = body.size_hint().exact();
-    let declared_length = declared.and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let declared_length = declared.and_then(|value| std::str::from_utf8(value).ok()?.parse().ok());
     if head_request {
         // No body follows; the length is the one a GET would have had.
         match (declared, known) {
-            (Some(value), _) => write_field(out, b"content-length", value.as_bytes()),
+            (Some(value), _) => write_field(out, b"content-length", value),
             (None, Some(length)) if may_have_length && !body.is_end_stream() => {
                 length_line(out, length)
             }

@@ -10,7 +10,7 @@
 //! one parse of its head where it lies in the connection's buffer ([`head`]), one call
 //! of the handler, and one write of the answer's head with its body when that is ready
 //! ([`answer`]). The header read timeout is hyper's (from starting to wait for a head to
-//! having it), kept by one timer per connection that is moved only when it fires.
+//! having it), kept by a [`Deadline`].
 
 pub mod answer;
 pub mod head;
@@ -27,9 +27,10 @@ use http_body_util::{Either, Empty};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 
 use crate::body_limit::RequestBody;
+use crate::deadline::Deadline;
 use crate::respond::Reply;
 use crate::server::signalled;
 
@@ -95,9 +96,9 @@ where
         let mut stop = stop;
         signalled(&mut stop).await;
     });
-    let mut timer = pin!(tokio::time::sleep(limits.header_read_timeout));
+    let mut deadline = Deadline::new(Instant::now() + limits.header_read_timeout);
     loop {
-        let deadline = Instant::now() + limits.header_read_timeout;
+        deadline.set(Instant::now() + limits.header_read_timeout);
         let request = loop {
             if !buffer.is_empty() {
                 match head::take(&mut buffer, limits.max_headers, limits.max_head_bytes) {
@@ -111,7 +112,7 @@ where
             }
             let idle = buffer.is_empty();
             let stopped = idle.then_some(stopped.as_mut());
-            match read_more(&mut stream, &mut buffer, deadline, timer.as_mut(), stopped).await {
+            match read_more(&mut stream, &mut buffer, &mut deadline, stopped).await {
                 Wait::Read => {}
                 Wait::Closed | Wait::Stopped | Wait::TimedOut => return Ending::Closed,
             }
@@ -134,14 +135,12 @@ where
     }
 }
 
-/// Reads what `stream` has onto `buffer`, unless `deadline` passes first (`timer` is
-/// moved to it only when it fires earlier) or, for an idle connection, `stopped`
-/// resolves.
+/// Reads what `stream` has onto `buffer`, unless `deadline` passes first or, for an
+/// idle connection, `stopped` resolves.
 async fn read_more(
     stream: &mut TcpStream,
     buffer: &mut BytesMut,
-    deadline: Instant,
-    mut timer: Pin<&mut Sleep>,
+    deadline: &mut Deadline,
     mut stopped: Option<Pin<&mut impl Future<Output = ()>>>,
 ) -> Wait {
     std::future::poll_fn(|context| {
@@ -158,13 +157,10 @@ async fn read_more(
         {
             return Poll::Ready(Wait::Stopped);
         }
-        while timer.as_mut().poll(context).is_ready() {
-            if Instant::now() >= deadline {
-                return Poll::Ready(Wait::TimedOut);
-            }
-            timer.as_mut().reset(deadline);
+        match deadline.poll_passed(context) {
+            Poll::Ready(()) => Poll::Ready(Wait::TimedOut),
+            Poll::Pending => Poll::Pending,
         }
-        Poll::Pending
     })
     .await
 }

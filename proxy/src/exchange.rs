@@ -17,10 +17,12 @@ use bytes::{Bytes, BytesMut};
 use http::header::HeaderMap;
 use http::{Method, StatusCode, Version};
 use hyper::body::Body;
-use tokio::io::AsyncWriteExt;
+use tokio::io::AsyncWrite;
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 
 use crate::BoxError;
+use crate::deadline::Deadline;
 use crate::headers::{connection_named, has_token, is_hop_by_hop_name};
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked};
 use crate::upstream_body::Delimiter;
@@ -67,27 +69,33 @@ pub enum ExchangeError {
     /// requests as a hop-by-hop header).
     #[error("the upstream switched protocols, which the proxy does not forward")]
     SwitchingProtocols,
+    /// No answer head came before the request's deadline.
+    #[error("the upstream did not answer in time")]
+    TimedOut,
     /// The client's request body failed (or passed the body limit) on its way.
     #[error("the request body could not be forwarded: {0}")]
     RequestBody(#[source] BoxError),
 }
 
 /// An open connection to an upstream endpoint, with the bytes read past the last
-/// response.
+/// response and the deadline of the request it carries.
 #[derive(Debug)]
 pub struct Connection {
     /// The socket.
     pub stream: TcpStream,
     /// Bytes read and not yet used.
     pub buffer: BytesMut,
+    /// When the answer head to the request on the connection must have come.
+    pub deadline: Deadline,
 }
 
 impl Connection {
-    /// A fresh connection over `stream`.
-    pub fn new(stream: TcpStream) -> Connection {
+    /// A fresh connection over `stream`, for a request due by `deadline`.
+    pub fn new(stream: TcpStream, deadline: Instant) -> Connection {
         Connection {
             stream,
             buffer: BytesMut::new(),
+            deadline: Deadline::new(deadline),
         }
     }
 
@@ -209,19 +217,30 @@ impl<B: Body> UpstreamRequest<B> {
     }
 }
 
-/// Sends a body-less request (its whole `head`) and reads the answer's head.
+/// Sends a body-less request (its whole `head`) and reads the answer's head, before
+/// the connection's deadline.
 pub async fn exchange_bodiless(
     connection: &mut Connection,
     head: &[u8],
     method: &Method,
 ) -> Result<Answer, ExchangeError> {
-    connection
-        .stream
-        .write_all(head)
-        .await
-        .map_err(unanswered)?;
+    let mut written = 0;
     let mut received = false;
-    std::future::poll_fn(|context| poll_answer(connection, method, &mut received, context)).await
+    std::future::poll_fn(|context| {
+        while written < head.len() {
+            match Pin::new(&mut connection.stream).poll_write(context, &head[written..]) {
+                Poll::Ready(Ok(0)) => {
+                    let closed = io::Error::from(io::ErrorKind::WriteZero);
+                    return Poll::Ready(Err(ExchangeError::Io(closed)));
+                }
+                Poll::Ready(Ok(count)) => written += count,
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(unanswered(error))),
+                Poll::Pending => return poll_deadline(connection, context),
+            }
+        }
+        poll_answer(connection, method, &mut received, context)
+    })
+    .await
 }
 
 /// Sends a request `head` and its `body` framed by `framing`, and reads the answer's
@@ -377,8 +396,20 @@ fn write_chunk_size(out: &mut Vec<u8>, length: usize) {
     let _ = write!(out, "{length:x}\r\n");
 }
 
+/// Pending until the connection's deadline passes, then the time-out.
+fn poll_deadline<T>(
+    connection: &mut Connection,
+    context: &mut Context<'_>,
+) -> Poll<Result<T, ExchangeError>> {
+    match connection.deadline.poll_passed(context) {
+        Poll::Ready(()) => Poll::Ready(Err(ExchangeError::TimedOut)),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
 /// Reads response heads until a final one (1xx answers are read past), for a request
-/// with `method`; `received` tells whether any byte of answer has come.
+/// with `method`, before the connection's deadline; `received` tells whether any byte
+/// of answer has come.
 fn poll_answer(
     connection: &mut Connection,
     method: &Method,
@@ -397,7 +428,11 @@ fn poll_answer(
         if connection.buffer.len() >= MAX_RESPONSE_HEAD_BYTES {
             return Poll::Ready(Err(ExchangeError::HeadTooLarge));
         }
-        let error = match ready!(connection.poll_read(context)) {
+        let read = match connection.poll_read(context) {
+            Poll::Ready(read) => read,
+            Poll::Pending => return poll_deadline(connection, context),
+        };
+        let error = match read {
             Ok(0) if *received => ExchangeError::ClosedInHead,
             Ok(0) => ExchangeError::ClosedBeforeAnswer,
             Ok(_) => {
@@ -461,17 +496,17 @@ pub fn parse_answer(
         let start = bytes.as_ptr() as usize - base;
         start..start + bytes.len()
     };
-    let kept = fields
-        .iter()
-        .filter(|header| {
-            let name = header.name.as_bytes();
-            !is_hop_by_hop_name(name) && !named.iter().any(|token| token.eq_ignore_ascii_case(name))
-        })
-        .map(|header| FieldAt {
-            name: at(header.name.as_bytes()),
-            value: at(header.value),
-        })
-        .collect();
+    let mut kept = Vec::with_capacity(fields.len());
+    for header in fields {
+        let name = header.name.as_bytes();
+        if !is_hop_by_hop_name(name) && !named.iter().any(|token| token.eq_ignore_ascii_case(name))
+        {
+            kept.push(FieldAt {
+                name: at(name),
+                value: at(header.value),
+            });
+        }
+    }
     let head = buffer.split_to(length).freeze();
     Ok(Some(Answer {
         status,

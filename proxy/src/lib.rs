@@ -27,6 +27,7 @@ pub mod app;
 pub mod balance;
 pub mod body_limit;
 pub mod cli;
+pub mod deadline;
 pub mod direct;
 pub mod exchange;
 pub mod forward;

@@ -99,11 +99,13 @@ impl Pool {
     }
 
     /// Sends `request` to `authority` and returns the response's status and its header
-    /// fields; its body streams from the connection afterwards.
+    /// fields, which must come by `deadline`; its body streams from the connection
+    /// afterwards.
     pub async fn send<B>(
         self: &Arc<Self>,
         authority: &Authority,
         request: UpstreamRequest<B>,
+        deadline: tokio::time::Instant,
     ) -> Result<(Response<UpstreamBody<B>>, UpstreamFields), PoolError>
     where
         B: Body<Data = Bytes> + Unpin,
@@ -116,15 +118,18 @@ impl Pool {
             body,
         } = request.finish();
         let (mut connection, reused) = match self.checkout(authority) {
-            Some(connection) => (connection, true),
+            Some(mut connection) => {
+                connection.deadline.set(deadline);
+                (connection, true)
+            }
             // Boxed: the rare connect would otherwise enlarge every request's future.
-            None => (Box::pin(self.connect(authority)).await?, false),
+            None => (Box::pin(self.connect(authority, deadline)).await?, false),
         };
         let (answer, sender) = match framing {
             RequestFraming::Empty => {
                 let answer = match exchange_bodiless(&mut connection, &head, &method).await {
                     Err(ExchangeError::ClosedBeforeAnswer) if reused && idempotent(&method) => {
-                        connection = Box::pin(self.connect(authority)).await?;
+                        connection = Box::pin(self.connect(authority, deadline)).await?;
                         exchange_bodiless(&mut connection, &head, &method).await
                     }
                     answer => answer,
@@ -196,27 +201,36 @@ impl Pool {
             && is_open(&idle.connection.stream)
     }
 
-    async fn connect(&self, authority: &Authority) -> Result<Connection, PoolError> {
+    async fn connect(
+        &self,
+        authority: &Authority,
+        deadline: tokio::time::Instant,
+    ) -> Result<Connection, PoolError> {
         let address = (authority.host(), authority.port_u16().unwrap_or(80));
-        let stream =
-            match tokio::time::timeout(self.connect_timeout, TcpStream::connect(address)).await {
-                Err(_) => {
-                    return Err(PoolError::ConnectTimeout {
-                        authority: authority.clone(),
-                        timeout: self.connect_timeout,
-                    });
-                }
-                Ok(Err(source)) => {
-                    return Err(PoolError::Connect {
-                        authority: authority.clone(),
-                        source,
-                    });
-                }
-                Ok(Ok(stream)) => stream,
-            };
+        // The request's deadline bounds connecting too.
+        let connect_by = tokio::time::Instant::now() + self.connect_timeout;
+        let connecting = TcpStream::connect(address);
+        let stream = match tokio::time::timeout_at(connect_by.min(deadline), connecting).await {
+            Err(_) if deadline < connect_by => {
+                return Err(PoolError::Exchange(ExchangeError::TimedOut));
+            }
+            Err(_) => {
+                return Err(PoolError::ConnectTimeout {
+                    authority: authority.clone(),
+                    timeout: self.connect_timeout,
+                });
+            }
+            Ok(Err(source)) => {
+                return Err(PoolError::Connect {
+                    authority: authority.clone(),
+                    source,
+                });
+            }
+            Ok(Ok(stream)) => stream,
+        };
         // Nagle only delays small proxied writes; failure to disable it is harmless.
         let _ = stream.set_nodelay(true);
-        Ok(Connection::new(stream))
+        Ok(Connection::new(stream, deadline))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Vec<Idle>>> {
@@ -266,6 +280,11 @@ mod tests {
 
     use super::*;
 
+    /// A deadline no test answer comes near.
+    fn soon() -> tokio::time::Instant {
+        tokio::time::Instant::now() + Duration::from_secs(10)
+    }
+
     /// An HTTP/1.1 server on 127.0.0.1 counting the connections it accepts: `ok` at `/`,
     /// 4 MiB at `/big`.
     async fn upstream() -> (Authority, Arc<AtomicUsize>) {
@@ -312,7 +331,7 @@ mod tests {
 
     async fn exchange(pool: &Arc<Pool>, authority: &Authority) -> Bytes {
         let (response, _) = pool
-            .send(authority, request(authority, "/"))
+            .send(authority, request(authority, "/"), soon())
             .await
             .expect("an answer");
         response
@@ -339,7 +358,7 @@ mod tests {
         let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_millis(50)));
         // The first response's body is not read yet: its connection is busy.
         let (first, _) = pool
-            .send(&authority, request(&authority, "/big"))
+            .send(&authority, request(&authority, "/big"), soon())
             .await
             .expect("an answer");
         assert_eq!(exchange(&pool, &authority).await, "ok");
@@ -398,7 +417,7 @@ mod tests {
     /// The answer's status and whole body, or the body's error.
     async fn answer_of(pool: &Arc<Pool>, authority: &Authority) -> (u16, Result<Bytes, String>) {
         let (response, _) = pool
-            .send(authority, request(authority, "/"))
+            .send(authority, request(authority, "/"), soon())
             .await
             .expect("an answer");
         let status = response.status().as_u16();
@@ -506,11 +525,13 @@ mod tests {
             .expect("room for a frame");
         let request = with_body(&authority, Method::POST, "/", body);
         // The body never ends: the answer must come back anyway.
-        let (response, _) =
-            tokio::time::timeout(Duration::from_secs(5), pool.send(&authority, request))
-                .await
-                .expect("an answer while the body is open")
-                .expect("an answer");
+        let (response, _) = tokio::time::timeout(
+            Duration::from_secs(5),
+            pool.send(&authority, request, soon()),
+        )
+        .await
+        .expect("an answer while the body is open")
+        .expect("an answer");
         assert_eq!(response.status(), 413);
         let answer = response.into_body().collect().await.expect("a body");
         assert_eq!(answer.to_bytes(), "nope");
@@ -552,7 +573,7 @@ mod tests {
         for (answer, expected) in cases {
             let (authority, _) = scripted(answer, true).await;
             let error = fresh_pool()
-                .send(&authority, request(&authority, "/"))
+                .send(&authority, request(&authority, "/"), soon())
                 .await
                 .expect_err("no usable answer");
             assert!(matches!(error, PoolError::Exchange(_)), "{error:?}");
@@ -568,9 +589,41 @@ mod tests {
         let authority = Authority::try_from(address.to_string()).expect("authority");
         let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)));
         let error = pool
-            .send(&authority, request(&authority, "/"))
+            .send(&authority, request(&authority, "/"), soon())
             .await
             .expect_err("nothing listens");
         assert!(error.is_connect(), "{error}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_does_not_come_by_the_deadline_is_a_time_out() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let authority = Authority::try_from(listener.local_addr().expect("address").to_string())
+            .expect("authority");
+        // Accepts, reads, never answers.
+        let silent = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("accept");
+            let mut sink = Vec::new();
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut sink).await;
+        });
+        let pool = Arc::new(Pool::new(Duration::from_secs(1), Duration::from_secs(60)));
+        let started = tokio::time::Instant::now();
+        let deadline = started + Duration::from_millis(100);
+        let error = pool
+            .send(&authority, request(&authority, "/"), deadline)
+            .await
+            .expect_err("no answer");
+        assert!(
+            matches!(error, PoolError::Exchange(ExchangeError::TimedOut)),
+            "{error:?}"
+        );
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(100) && waited < Duration::from_secs(5),
+            "{waited:?}"
+        );
+        silent.abort();
     }
 }

@@ -8,7 +8,7 @@ use http::Response;
 use http::uri::Authority;
 
 use crate::body_limit::LimitedBody;
-use crate::exchange::UpstreamRequest;
+use crate::exchange::{ExchangeError, UpstreamRequest};
 use crate::idle_body::IdleBody;
 use crate::pool::{Pool, PoolError};
 use crate::upstream_body::UpstreamBody;
@@ -86,14 +86,17 @@ impl UpstreamClient {
         ),
         ForwardError,
     > {
-        match tokio::time::timeout(self.request_timeout, self.pool.send(endpoint, request)).await {
-            Err(_) => Err(ForwardError::Timeout(self.request_timeout)),
-            Ok(Ok((response, fields))) => Ok((
+        let deadline = tokio::time::Instant::now() + self.request_timeout;
+        match self.pool.send(endpoint, request, deadline).await {
+            Ok((response, fields)) => Ok((
                 response.map(|body| IdleBody::new(body, self.body_timeout)),
                 fields,
             )),
-            Ok(Err(error)) if error.is_connect() => Err(ForwardError::Connect(error)),
-            Ok(Err(error)) => Err(ForwardError::Failed(error)),
+            Err(PoolError::Exchange(ExchangeError::TimedOut)) => {
+                Err(ForwardError::Timeout(self.request_timeout))
+            }
+            Err(error) if error.is_connect() => Err(ForwardError::Connect(error)),
+            Err(error) => Err(ForwardError::Failed(error)),
         }
     }
 

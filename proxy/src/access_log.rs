@@ -67,6 +67,47 @@ impl std::fmt::Display for Destination {
     }
 }
 
+/// What served a request, as an access log line names it: the keys `environment`,
+/// `service`, `version`, `major`, `release` and `upstream`, rendered once with the
+/// routing table (they are the same for every request a version's side serves).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedBy(Box<[u8]>);
+
+impl ServedBy {
+    /// The keys for a request of `environment` served by `version` (if routed).
+    pub fn new(environment: &str, version: Option<ServingVersion<'_>>) -> ServedBy {
+        let mut out = Vec::new();
+        out.extend_from_slice(b",\"environment\":");
+        json_line::string(&mut out, environment);
+        out.extend_from_slice(b",\"service\":");
+        json_line::optional_string(&mut out, version.map(|version| version.service));
+        out.extend_from_slice(b",\"version\":");
+        json_line::optional_string(&mut out, version.map(|version| version.version));
+        out.extend_from_slice(b",\"major\":");
+        json_line::optional_unsigned(&mut out, version.map(|version| version.major));
+        out.extend_from_slice(b",\"release\":");
+        json_line::optional_string(&mut out, version.map(|version| version.release));
+        out.extend_from_slice(b",\"upstream\":");
+        json_line::optional_string(&mut out, version.and_then(|version| version.upstream));
+        ServedBy(out.into_boxed_slice())
+    }
+}
+
+/// The version side that served a request, for [`ServedBy`].
+#[derive(Debug, Clone, Copy)]
+pub struct ServingVersion<'a> {
+    /// Service.
+    pub service: &'a str,
+    /// Full `info.version`.
+    pub version: &'a str,
+    /// Major version.
+    pub major: u64,
+    /// Release side (`current` or `target`).
+    pub release: &'a str,
+    /// Upstream name, when the request was sent to one.
+    pub upstream: Option<&'a str>,
+}
+
 /// One request's access log line, borrowed from the request path. Its JSON object has
 /// one key per field, in this order (`duration` as `duration_ms`).
 #[derive(Debug)]
@@ -85,18 +126,9 @@ pub struct Entry<'a> {
     pub duration: Duration,
     /// The response body's `Content-Length` when the response declares one.
     pub bytes: Option<u64>,
-    /// Environment of the serving bundle.
-    pub environment: &'a str,
-    /// Service.
-    pub service: Option<&'a str>,
-    /// Full `info.version`.
-    pub version: Option<&'a str>,
-    /// Major version.
-    pub major: Option<u64>,
-    /// Release side (`current` or `target`).
-    pub release: Option<&'static str>,
-    /// Upstream name.
-    pub upstream: Option<&'a str>,
+    /// Environment, service, full `info.version`, major version, release side
+    /// (`current` or `target`) and upstream name, rendered with the routing table.
+    pub served_by: &'a ServedBy,
     /// Upstream endpoint (`host:port`) the request was sent to.
     pub endpoint: Option<&'a str>,
     /// Generation of the serving bundle.
@@ -129,18 +161,7 @@ impl Entry<'_> {
         );
         out.extend_from_slice(b",\"bytes\":");
         json_line::optional_unsigned(out, self.bytes);
-        out.extend_from_slice(b",\"environment\":");
-        json_line::string(out, self.environment);
-        out.extend_from_slice(b",\"service\":");
-        json_line::optional_string(out, self.service);
-        out.extend_from_slice(b",\"version\":");
-        json_line::optional_string(out, self.version);
-        out.extend_from_slice(b",\"major\":");
-        json_line::optional_unsigned(out, self.major);
-        out.extend_from_slice(b",\"release\":");
-        json_line::optional_string(out, self.release);
-        out.extend_from_slice(b",\"upstream\":");
-        json_line::optional_string(out, self.upstream);
+        out.extend_from_slice(&self.served_by.0);
         out.extend_from_slice(b",\"endpoint\":");
         json_line::optional_string(out, self.endpoint);
         out.extend_from_slice(b",\"generation\":");
@@ -533,6 +554,32 @@ mod tests {
         assert_ne!(fresh, new_request_id());
     }
 
+    /// What served nothing: an unrouted request of `shop-staging`.
+    static UNROUTED: std::sync::LazyLock<ServedBy> =
+        std::sync::LazyLock::new(|| ServedBy::new("shop-staging", None));
+
+    #[test]
+    fn served_by_renders_its_keys_in_the_line_order() {
+        let version = ServingVersion {
+            service: "products",
+            version: "2.1",
+            major: 2,
+            release: "target",
+            upstream: Some("mall\"next"),
+        };
+        let served_by = ServedBy::new("shop-staging", Some(version));
+        let line = format!("{{\"first\":1{}}}", String::from_utf8_lossy(&served_by.0));
+        assert_eq!(
+            line,
+            r#"{"first":1,"environment":"shop-staging","service":"products","version":"2.1","major":2,"release":"target","upstream":"mall\"next"}"#
+        );
+        let unrouted = format!("{{\"first\":1{}}}", String::from_utf8_lossy(&UNROUTED.0));
+        assert_eq!(
+            unrouted,
+            r#"{"first":1,"environment":"shop-staging","service":null,"version":null,"major":null,"release":null,"upstream":null}"#
+        );
+    }
+
     fn entry(path: &str) -> Entry<'_> {
         Entry {
             time: UNIX_EPOCH,
@@ -542,12 +589,7 @@ mod tests {
             status: 404,
             duration: Duration::from_micros(500),
             bytes: None,
-            environment: "shop-staging",
-            service: None,
-            version: None,
-            major: None,
-            release: None,
-            upstream: None,
+            served_by: &UNROUTED,
             endpoint: None,
             generation: "g",
             request_id: "r",

@@ -34,7 +34,8 @@ use crate::upstream::{ForwardError, UpstreamClient};
 #[derive(Default)]
 struct Served<'a> {
     route: Option<(&'a Route, Side)>,
-    upstream: Option<&'a str>,
+    /// Sent to the side's upstream (not answered here).
+    forwarded: bool,
     endpoint: Option<Authority>,
 }
 
@@ -123,7 +124,7 @@ impl Forwarder {
                 let route = forward.route;
                 let side = forward.side;
                 served.route = Some((route, side));
-                served.upstream = Some(forward.upstream.name());
+                served.forwarded = true;
                 let (reply, endpoint) = self
                     .forward(request, &uri, forward, peer, &request_id)
                     .await;
@@ -140,7 +141,10 @@ impl Forwarder {
             version.status().record(side, client, unix_seconds(arrived));
         }
         if let Some((client, api_key_id)) = &client {
-            let api = served.route.map(|(route, _)| route.api());
+            let served_by = match served.route {
+                Some((route, side)) => route.api().served_by(side, served.forwarded),
+                None => table.unrouted(),
+            };
             let entry = Entry {
                 time: arrived,
                 method: method.as_str(),
@@ -149,12 +153,7 @@ impl Forwarder {
                 status: response.status().as_u16(),
                 duration: elapsed,
                 bytes: Body::size_hint(response.body()).exact(),
-                environment: table.environment(),
-                service: api.map(|api| api.service.as_str()),
-                version: api.map(|api| api.version.as_str()),
-                major: api.map(|api| api.major),
-                release: served.route.map(|(_, side)| side.as_str()),
-                upstream: served.upstream,
+                served_by,
                 endpoint: served.endpoint.as_ref().map(Authority::as_str),
                 generation: table.generation(),
                 request_id: request_id.to_str().unwrap_or_default(),

@@ -154,10 +154,7 @@ pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding
     } else {
         forwarding.peer_values.write_for_peer(out, peer);
     }
-    let tags = forwarding.tags;
-    write_field(out, b"x-api-service", tags.service.as_bytes());
-    write_field(out, b"x-api-version", tags.version.as_bytes());
-    write_field(out, b"x-api-release", forwarding.side.as_str().as_bytes());
+    out.extend_from_slice(forwarding.tags.lines(forwarding.side));
 }
 
 /// Whether `name` is a hop-by-hop header.
@@ -268,13 +265,42 @@ fn joined(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
     })
 }
 
-/// The values of the API tags, prepared per version when a bundle loads.
+/// The values of the API tags, prepared per version when a bundle loads, with the
+/// header lines a forwarded request carries for each release side.
 #[derive(Debug, Clone)]
 pub struct ApiTags {
     /// `x-api-service` value.
     pub service: HeaderValue,
     /// `x-api-version` value.
     pub version: HeaderValue,
+    /// `x-api-service`, `x-api-version` and `x-api-release` lines: current, target.
+    lines: [Box<[u8]>; 2],
+}
+
+impl ApiTags {
+    /// The tags of the version `version` of `service`.
+    pub fn new(service: HeaderValue, version: HeaderValue) -> ApiTags {
+        let lines = [Side::Current, Side::Target].map(|side| {
+            let mut out = Vec::new();
+            write_field(&mut out, b"x-api-service", service.as_bytes());
+            write_field(&mut out, b"x-api-version", version.as_bytes());
+            write_field(&mut out, b"x-api-release", side.as_str().as_bytes());
+            out.into_boxed_slice()
+        });
+        ApiTags {
+            service,
+            version,
+            lines,
+        }
+    }
+
+    /// The tag lines of a request the `side` serves.
+    fn lines(&self, side: Side) -> &[u8] {
+        match side {
+            Side::Current => &self.lines[0],
+            Side::Target => &self.lines[1],
+        }
+    }
 }
 
 #[cfg(test)]
@@ -309,10 +335,10 @@ mod tests {
         cache: &PeerValues,
         host: Option<&str>,
     ) -> HeaderMap {
-        let tags = ApiTags {
-            service: HeaderValue::from_static("products"),
-            version: HeaderValue::from_static("2.1"),
-        };
+        let tags = ApiTags::new(
+            HeaderValue::from_static("products"),
+            HeaderValue::from_static("2.1"),
+        );
         let request_id = HeaderValue::from_static("id-1");
         let forwarding = Forwarding {
             peer: peer.parse().expect("ip"),

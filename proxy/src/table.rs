@@ -17,6 +17,7 @@ use switchyard_schemas::bundle::{ApiVersion, Bundle, Release, ServedStatus};
 use switchyard_schemas::manifest::TaskStatus;
 use switchyard_schemas::template::{PathTemplate, RouteConflict, RouteSet, TemplateError};
 
+use crate::access_log::{ServedBy, ServingVersion};
 use crate::balance::{Upstream, UpstreamError};
 use crate::headers::ApiTags;
 use crate::lifecycle::{InvalidHeaderText, Lifecycle};
@@ -29,6 +30,7 @@ use crate::split::{MatchSource, Side, Splitter, StickySource};
 pub struct RoutingTable {
     generation: String,
     environment: String,
+    unrouted: ServedBy,
     paths: RouteSet<PathEntry>,
     apis: Vec<Arc<ApiRoute>>,
 }
@@ -70,6 +72,16 @@ pub struct ApiRoute {
     pub metrics: VersionMetrics,
     current: Arc<Upstream>,
     release: Option<ReleaseRoute>,
+    served_by: ServedByVersion,
+}
+
+/// How the access log names a version's answers: forwarded to its current upstream or
+/// its release target, or made by the proxy (410 for a retired version).
+#[derive(Debug)]
+struct ServedByVersion {
+    current: ServedBy,
+    target: Option<ServedBy>,
+    proxy: ServedBy,
 }
 
 #[derive(Debug)]
@@ -80,6 +92,16 @@ struct ReleaseRoute {
 }
 
 impl ApiRoute {
+    /// What served a request of this version: the upstream of `side` when it was
+    /// forwarded, else the proxy (on the current side).
+    pub fn served_by(&self, side: Side, forwarded: bool) -> &ServedBy {
+        match (side, &self.served_by.target) {
+            _ if !forwarded => &self.served_by.proxy,
+            (Side::Target, Some(target)) => target,
+            _ => &self.served_by.current,
+        }
+    }
+
     /// The release task's name and its weight (after its status is applied), if any.
     pub fn release(&self) -> Option<(&str, u8)> {
         self.release
@@ -291,6 +313,7 @@ impl RoutingTable {
         Ok(RoutingTable {
             generation: bundle.generation.clone(),
             environment: bundle.environment.clone(),
+            unrouted: ServedBy::new(&bundle.environment, None),
             paths,
             apis,
         })
@@ -309,6 +332,11 @@ impl RoutingTable {
     /// The bundle's environment.
     pub fn environment(&self) -> &str {
         &self.environment
+    }
+
+    /// How the access log names what served a request that matched no operation.
+    pub fn unrouted(&self) -> &ServedBy {
+        &self.unrouted
     }
 
     /// Decides what to do with a request. `path` is the raw request path (no query).
@@ -382,19 +410,32 @@ fn prepare_api(
         version: &api.version,
     };
     let target = release.as_ref().map(|release| release.target.name());
+    let serving = |release: Side, upstream: Option<&str>| {
+        let version = ServingVersion {
+            service: &api.service,
+            version: &api.version,
+            major: api.major,
+            release: release.as_str(),
+            upstream,
+        };
+        ServedBy::new(environment, Some(version))
+    };
+    let served_by = ServedByVersion {
+        current: serving(Side::Current, Some(current.name())),
+        target: target.map(|target| serving(Side::Target, Some(target))),
+        proxy: serving(Side::Current, None),
+    };
     Ok(ApiRoute {
         metrics: metrics.version(key, current.name(), target),
         service: api.service.clone(),
         major: api.major,
         version: api.version.clone(),
         status: api.status,
-        tags: ApiTags {
-            service: text_value(&api.service)?,
-            version: text_value(&api.version)?,
-        },
+        tags: ApiTags::new(text_value(&api.service)?, text_value(&api.version)?),
         lifecycle: Lifecycle::new(api)?,
         current,
         release,
+        served_by,
     })
 }
 

@@ -9,12 +9,14 @@
 //! [`body_limit`] (request bodies over `--max-body-bytes` get 413), [`idle_body`]
 //! (response bodies silent past `--upstream-body-timeout` are cut), [`upstream`] (the upstream client: timeouts, errors) over [`pool`] (per-worker
 //! keep-alive connections), [`exchange`] (one HTTP/1.1 request and response head, on
-//! httparse) and [`upstream_body`] (response bodies, connections back to the pool), with
+//! httparse, its fields kept as read in [`upstream_fields`]) and [`upstream_body`]
+//! (response bodies, connections back to the pool), with
 //! [`message_framing`] (chunk grammar, length values) shared with [`framing`]; [`forward`] (the request phases), [`server`]
 //! (HTTP/1.1 + h2c, limits, draining) with [`direct`] (the direct lane for plain HTTP/1.1
-//! requests) and [`replay`] (handing a connection over to hyper), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
+//! requests), [`replay`] (handing a connection over to hyper) and [`deadline`] (time-outs
+//! on one timer per connection), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),
 //! [`status`] (per-version traffic windows and top clients for the status page),
-//! [`respond`] (JSON errors), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
+//! [`respond`] (JSON errors, the `Reply` an answer travels as), [`metrics`] (Prometheus), [`access_log`] (JSON lines, off the request path, written by [`json_line`]), [`cli`] (flags) and [`app`]
 //! (wiring).
 
 /// A boxed error from a body stream or a blocking task, as hyper and `http-body` pass

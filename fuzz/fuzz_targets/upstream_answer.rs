@@ -35,7 +35,7 @@ fn read(stream: &[u8], piece: usize, method: &Method) -> Read {
     let answer = loop {
         match parse_answer(&mut buffer, method) {
             Err(error) => return Read::Refused(error.to_string()),
-            Ok(Some(answer)) if answer.head.status.is_informational() => continue,
+            Ok(Some(answer)) if answer.status.is_informational() => continue,
             Ok(Some(answer)) => break answer,
             Ok(None) => match pieces.next() {
                 Some(part) => buffer.extend_from_slice(part),
@@ -43,9 +43,10 @@ fn read(stream: &[u8], piece: usize, method: &Method) -> Read {
             },
         }
     };
+    let fields: Vec<(&[u8], &[u8])> = answer.fields.iter().collect();
     let head = format!(
         "{} {:?} {:?} reusable={}",
-        answer.head.status, answer.head.headers, answer.framing, answer.reusable
+        answer.status, fields, answer.framing, answer.reusable
     );
     let mut body = Vec::new();
     let Some(mut delimiter) = answer.framing else {

@@ -179,16 +179,18 @@ pub fn has_token(value: &[u8], token: &[u8]) -> bool {
 /// The header names (lowercase) that the `Connection` header `values` name, besides
 /// the usual options; empty when there is no `Connection` header.
 pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<Vec<u8>> {
-    values
-        .flat_map(|value| value.split(|&b| b == b','))
-        .map(<[u8]>::trim_ascii)
-        .filter(|token| {
-            !token.is_empty()
+    let mut named = Vec::new();
+    for value in values {
+        for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+            if !token.is_empty()
                 && !token.eq_ignore_ascii_case(b"keep-alive")
                 && !token.eq_ignore_ascii_case(b"close")
-        })
-        .map(<[u8]>::to_ascii_lowercase)
-        .collect()
+            {
+                named.push(token.to_ascii_lowercase());
+            }
+        }
+    }
+    named
 }
 
 /// Appends `x-forwarded-for` and `forwarded` with `peer` after the client's chains,

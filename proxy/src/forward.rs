@@ -195,7 +195,6 @@ impl Forwarder {
             Ok(limited) => limited,
             Err(error) => return (too_large(&error, route.shared_api()), None),
         };
-        let request = Request::from_parts(head, body);
         let endpoint = upstream.pick();
         let authority = endpoint.authority.clone();
         let forwarding = Forwarding {
@@ -208,7 +207,14 @@ impl Forwarder {
             host: None,
         };
         let reply = match self
-            .exchange(request, &authority, target, route.shared_api(), forwarding)
+            .exchange(
+                &head,
+                body,
+                &authority,
+                target,
+                route.shared_api(),
+                forwarding,
+            )
             .await
         {
             Ok(reply) => reply,
@@ -229,17 +235,17 @@ impl Forwarder {
         (reply, Some(authority))
     }
 
-    /// Writes the request for `target` on `endpoint` as it goes upstream, sends it, and
-    /// adds the version's headers to the answer.
+    /// Writes the request (its head `parts` and `body`) for `target` on `endpoint` as
+    /// it goes upstream, sends it, and adds the version's headers to the answer.
     async fn exchange(
         &self,
-        request: Request<LimitedBody>,
+        parts: &http::request::Parts,
+        body: LimitedBody,
         endpoint: &Authority,
         target: PathAndQuery,
         api: &Arc<ApiRoute>,
         mut forwarding: Forwarding<'_>,
     ) -> Result<Reply, ForwardError> {
-        let (parts, body) = request.into_parts();
         let headers = &parts.headers;
         if !headers.contains_key(HOST) {
             forwarding.host = Some(parts.uri.authority().unwrap_or(endpoint).as_str());

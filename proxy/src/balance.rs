@@ -93,10 +93,14 @@ impl Upstream {
     pub fn pick(&self) -> Pick<'_> {
         let count = self.endpoints.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
-        let now = self.now_ms();
+        // The clock is read only when an endpoint has been ejected.
+        let mut now = None;
         let index = (0..count)
             .map(|offset| start.wrapping_add(offset) % count)
-            .find(|&index| self.endpoints[index].ejected_until.load(Ordering::Relaxed) <= now)
+            .find(|&index| {
+                let until = self.endpoints[index].ejected_until.load(Ordering::Relaxed);
+                until == 0 || until <= *now.get_or_insert_with(|| self.now_ms())
+            })
             .unwrap_or(start % count);
         Pick {
             index,

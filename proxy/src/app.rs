@@ -4,6 +4,7 @@
 //! is awaited here.
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
@@ -15,7 +16,7 @@ use crate::forward::Forwarder;
 use crate::headers::{PeerValues, TrustedProxies};
 use crate::metrics::Metrics;
 use crate::reload::{self, LoadError, ReloadSettings};
-use crate::server::{self, Limits, Workers};
+use crate::server::{self, Limits, Workers, WorkersError};
 use crate::state::State;
 use crate::upstream::{UpstreamClient, UpstreamSettings};
 
@@ -85,16 +86,7 @@ impl Ready {
             bundle = %args.bundle.display(),
             "bundle loaded"
         );
-        let listener = bind(args.listen).await?;
-        let listener = listener.into_std().map_err(|source| StartError::Bind {
-            address: args.listen,
-            source,
-        })?;
-        let count = args.worker_count();
-        let workers = Workers::new(listener, count).map_err(|source| StartError::Workers {
-            count: count.get(),
-            source,
-        })?;
+        let workers = bind_workers(args.listen, args.worker_count()).await?;
         let admin = match args.admin {
             Some(address) => Some(bind(address).await?),
             None => None,
@@ -217,6 +209,39 @@ impl Ready {
             tracing::info!("shutting down: draining in-flight requests");
         };
         tokio::join!(proxy, admin, reloader, mark_draining, access_log);
+    }
+}
+
+/// How many times a port the kernel picked (`--listen` with port 0) is picked again
+/// when another process takes it before the workers do.
+const PICKED_PORT_ATTEMPTS: u32 = 5;
+
+/// Binds the API address and builds the workers on it. Their sockets take the address
+/// over from the one bound first, and with port 0 another process may take the picked
+/// port in between (tests starting proxies side by side do): the port is then picked
+/// again rather than failing the start. A port given is never changed.
+async fn bind_workers(address: SocketAddr, count: NonZeroUsize) -> Result<Workers, StartError> {
+    let mut attempts = if address.port() == 0 {
+        PICKED_PORT_ATTEMPTS
+    } else {
+        1
+    };
+    loop {
+        attempts -= 1;
+        let listener = bind(address).await?;
+        let listener = listener
+            .into_std()
+            .map_err(|source| StartError::Bind { address, source })?;
+        match Workers::new(listener, count) {
+            Err(WorkersError::Listen { source, .. })
+                if attempts > 0 && source.kind() == std::io::ErrorKind::AddrInUse => {}
+            built => {
+                return built.map_err(|source| StartError::Workers {
+                    count: count.get(),
+                    source,
+                });
+            }
+        }
     }
 }
 

@@ -19,8 +19,9 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use switchyard_proxy::server::group_member;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::LocalSet;
 
 /// The most header lines a head may have.
@@ -144,15 +145,7 @@ fn worker(listen: SocketAddr, upstream: SocketAddr) -> io::Result<()> {
         .enable_io()
         .build()?;
     LocalSet::new().block_on(&runtime, async move {
-        let socket = if listen.is_ipv4() {
-            TcpSocket::new_v4()?
-        } else {
-            TcpSocket::new_v6()?
-        };
-        socket.set_reuseaddr(true)?;
-        socket.set_reuseport(true)?;
-        socket.bind(listen)?;
-        let listener = socket.listen(1024)?;
+        let listener = group_member(listen)?;
         let pool = Pool::default();
         loop {
             let (client, _) = listener.accept().await?;

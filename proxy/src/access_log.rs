@@ -20,6 +20,8 @@ use http::{HeaderMap, HeaderValue};
 use prometheus_client::metrics::counter::Counter;
 
 use crate::json_line;
+use crate::metrics::VersionKey;
+use crate::split::Side;
 use tokio::sync::{mpsc, watch};
 
 /// Bytes of lines a worker collects before handing them over as one batch.
@@ -74,38 +76,34 @@ impl std::fmt::Display for Destination {
 pub struct ServedBy(Box<[u8]>);
 
 impl ServedBy {
-    /// The keys for a request of `environment` served by `version` (if routed).
-    pub fn new(environment: &str, version: Option<ServingVersion<'_>>) -> ServedBy {
+    /// The keys for a request of `environment` that matched no operation.
+    pub fn unrouted(environment: &str) -> ServedBy {
+        ServedBy::render(environment, None)
+    }
+
+    /// The keys for a request of the version `key` served by its `release` side and
+    /// sent to `upstream` (none: answered by the proxy).
+    pub fn version(key: VersionKey<'_>, release: Side, upstream: Option<&str>) -> ServedBy {
+        ServedBy::render(key.environment, Some((key, release.as_str(), upstream)))
+    }
+
+    fn render(environment: &str, served: Option<(VersionKey<'_>, &str, Option<&str>)>) -> ServedBy {
+        let key = served.map(|(key, _, _)| key);
         let mut out = Vec::new();
         out.extend_from_slice(b",\"environment\":");
         json_line::string(&mut out, environment);
         out.extend_from_slice(b",\"service\":");
-        json_line::optional_string(&mut out, version.map(|version| version.service));
+        json_line::optional_string(&mut out, key.map(|key| key.service));
         out.extend_from_slice(b",\"version\":");
-        json_line::optional_string(&mut out, version.map(|version| version.version));
+        json_line::optional_string(&mut out, key.map(|key| key.version));
         out.extend_from_slice(b",\"major\":");
-        json_line::optional_unsigned(&mut out, version.map(|version| version.major));
+        json_line::optional_unsigned(&mut out, key.map(|key| key.major));
         out.extend_from_slice(b",\"release\":");
-        json_line::optional_string(&mut out, version.map(|version| version.release));
+        json_line::optional_string(&mut out, served.map(|(_, release, _)| release));
         out.extend_from_slice(b",\"upstream\":");
-        json_line::optional_string(&mut out, version.and_then(|version| version.upstream));
+        json_line::optional_string(&mut out, served.and_then(|(_, _, upstream)| upstream));
         ServedBy(out.into_boxed_slice())
     }
-}
-
-/// The version side that served a request, for [`ServedBy`].
-#[derive(Debug, Clone, Copy)]
-pub struct ServingVersion<'a> {
-    /// Service.
-    pub service: &'a str,
-    /// Full `info.version`.
-    pub version: &'a str,
-    /// Major version.
-    pub major: u64,
-    /// Release side (`current` or `target`).
-    pub release: &'a str,
-    /// Upstream name, when the request was sent to one.
-    pub upstream: Option<&'a str>,
 }
 
 /// One request's access log line, borrowed from the request path. Its JSON object has
@@ -556,18 +554,17 @@ mod tests {
 
     /// What served nothing: an unrouted request of `shop-staging`.
     static UNROUTED: std::sync::LazyLock<ServedBy> =
-        std::sync::LazyLock::new(|| ServedBy::new("shop-staging", None));
+        std::sync::LazyLock::new(|| ServedBy::unrouted("shop-staging"));
 
     #[test]
     fn served_by_renders_its_keys_in_the_line_order() {
-        let version = ServingVersion {
+        let key = VersionKey {
+            environment: "shop-staging",
             service: "products",
-            version: "2.1",
             major: 2,
-            release: "target",
-            upstream: Some("mall\"next"),
+            version: "2.1",
         };
-        let served_by = ServedBy::new("shop-staging", Some(version));
+        let served_by = ServedBy::version(key, Side::Target, Some("mall\"next"));
         let line = format!("{{\"first\":1{}}}", String::from_utf8_lossy(&served_by.0));
         assert_eq!(
             line,

@@ -157,10 +157,7 @@ async fn read_more(
         {
             return Poll::Ready(Wait::Stopped);
         }
-        match deadline.poll_passed(context) {
-            Poll::Ready(()) => Poll::Ready(Wait::TimedOut),
-            Poll::Pending => Poll::Pending,
-        }
+        deadline.poll_passed(context).map(|()| Wait::TimedOut)
     })
     .await
 }

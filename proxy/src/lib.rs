@@ -11,7 +11,7 @@
 //! keep-alive connections), [`exchange`] (one HTTP/1.1 request and response head, on
 //! httparse, its fields kept as read in [`upstream_fields`]) and [`upstream_body`]
 //! (response bodies, connections back to the pool), with
-//! [`message_framing`] (chunk grammar, length values) shared with [`framing`]; [`forward`] (the request phases), [`server`]
+//! [`message_framing`] (chunk grammar, length values, chunk writing) shared with [`framing`] and [`direct`]; [`forward`] (the request phases), [`server`]
 //! (HTTP/1.1 + h2c, limits, draining) with [`direct`] (the direct lane for plain HTTP/1.1
 //! requests), [`replay`] (handing a connection over to hyper) and [`deadline`] (time-outs
 //! on one timer per connection), [`admin`] (`/healthz`, `/readyz`, `/metrics`, the status page),

@@ -1,7 +1,9 @@
-//! HTTP/1.1 message framing rules shared by the client-side framing watch and the
-//! upstream client (RFC 9112 §6 and §7.1): the chunked-body grammar byte by byte, as
-//! strict as hyper's decoder, and how `Content-Length` and `Transfer-Encoding` values
-//! are read.
+//! HTTP/1.1 message framing rules shared by the client-side framing watch, the upstream
+//! client and the direct lane's answers (RFC 9112 §6 and §7.1): the chunked-body grammar
+//! byte by byte, as strict as hyper's decoder, how `Content-Length` and
+//! `Transfer-Encoding` values are read, and how a chunk is written.
+
+use std::io::Write;
 
 /// hyper's largest `Content-Length` (`u64::MAX - 2`; the rest are its markers).
 pub const MAX_CONTENT_LENGTH: u64 = u64::MAX - 2;
@@ -167,6 +169,23 @@ pub fn decimal(value: &[u8]) -> Option<u64> {
     })
 }
 
+/// Appends `data` as one chunk (size line, data, CRLF); nothing for no data, which
+/// would be the last chunk.
+pub fn write_chunk(out: &mut Vec<u8>, data: &[u8]) {
+    if data.is_empty() {
+        return;
+    }
+    write_chunk_size(out, data.len());
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// Appends a chunk-size line for `length` bytes (lowercase hex).
+fn write_chunk_size(out: &mut Vec<u8>, length: usize) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{length:x}\r\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +199,19 @@ mod tests {
         assert_eq!(decimal(b"+12"), None);
         assert_eq!(decimal(b""), None);
         assert_eq!(decimal(b"18446744073709551616"), None);
+    }
+
+    #[test]
+    fn chunk_sizes_are_lowercase_hex() {
+        for (length, line) in [
+            (0, "0\r\n"),
+            (10, "a\r\n"),
+            (4096, "1000\r\n"),
+            (65535, "ffff\r\n"),
+        ] {
+            let mut out = Vec::new();
+            write_chunk_size(&mut out, length);
+            assert_eq!(String::from_utf8_lossy(&out), line);
+        }
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LINK};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, LINK};
 use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
 
@@ -76,28 +76,16 @@ impl Reply {
     /// The headers the proxy puts on the answer, in order: `x-api-version`,
     /// `deprecation`, `sunset`, `link` (for a version), then `x-request-id`.
     pub fn own_fields(&self) -> impl Iterator<Item = (&HeaderName, &HeaderValue)> {
-        self.own()
-            .into_iter()
-            .filter_map(|(name, value)| Some((name, value?)))
-    }
-
-    /// Each of the proxy's own headers, with its value when the answer has it.
-    fn own(&self) -> [(&'static HeaderName, Option<&HeaderValue>); 5] {
-        let api = self.version.as_deref();
-        let lifecycle = api.map(|api| &api.lifecycle);
-        [
-            (&X_API_VERSION, api.map(|api| &api.tags.version)),
-            (&DEPRECATION, lifecycle.and_then(|l| l.deprecation.as_ref())),
-            (&SUNSET, lifecycle.and_then(|l| l.sunset.as_ref())),
-            (&LINK, lifecycle.and_then(|l| l.link.as_ref())),
-            (&X_REQUEST_ID, self.request_id.as_ref()),
-        ]
+        present(own_headers(
+            self.version.as_deref(),
+            self.request_id.as_ref(),
+        ))
     }
 
     /// The upstream's fields that go out with the answer, in order: all but those the
     /// proxy's own headers replace.
     pub fn relayed_fields(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        let own = self.own();
+        let own = own_headers(self.version.as_deref(), self.request_id.as_ref());
         self.upstream_fields
             .iter()
             .flat_map(UpstreamFields::iter)
@@ -105,28 +93,55 @@ impl Reply {
     }
 
     /// The answer as one response for hyper, which writes its header map: the
-    /// upstream's fields, then the answer's own headers, then the proxy's.
+    /// upstream's fields (an answer from an upstream has no headers of its own), or the
+    /// headers of an answer made here, then the proxy's.
     pub fn into_response(self) -> Response<ProxyBody> {
-        let mut merged = HeaderMap::new();
-        if let Some(fields) = &self.upstream_fields {
-            let own = self.own();
-            fields.append_to(&mut merged, |name| !replaces(&own, name));
+        let Reply {
+            mut response,
+            upstream_fields,
+            version,
+            request_id,
+        } = self;
+        let own = own_headers(version.as_deref(), request_id.as_ref());
+        let headers = response.headers_mut();
+        if let Some(fields) = &upstream_fields {
+            fields.append_to(headers, |name| !replaces(&own, name));
         }
-        for (name, value) in self.response.headers() {
-            merged.append(name.clone(), value.clone());
+        for (name, value) in present(own) {
+            headers.append(name.clone(), value.clone());
         }
-        for (name, value) in self.own_fields() {
-            merged.append(name.clone(), value.clone());
-        }
-        let mut response = self.response;
-        *response.headers_mut() = merged;
         response
     }
 }
 
+/// Each of the proxy's own headers, with its value when the answer has it.
+type OwnHeaders<'a> = [(&'static HeaderName, Option<&'a HeaderValue>); 5];
+
+/// The proxy's own headers of an answer, in the order they are written.
+fn own_headers<'a>(
+    version: Option<&'a ApiRoute>,
+    request_id: Option<&'a HeaderValue>,
+) -> OwnHeaders<'a> {
+    let lifecycle = version.map(|api| &api.lifecycle);
+    [
+        (&X_API_VERSION, version.map(|api| &api.tags.version)),
+        (&DEPRECATION, lifecycle.and_then(|l| l.deprecation.as_ref())),
+        (&SUNSET, lifecycle.and_then(|l| l.sunset.as_ref())),
+        (&LINK, lifecycle.and_then(|l| l.link.as_ref())),
+        (&X_REQUEST_ID, request_id),
+    ]
+}
+
+/// The headers of `own` that the answer has.
+fn present<'a>(own: OwnHeaders<'a>) -> impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)> {
+    own.into_iter().filter_map(
+        |(name, value)| -> Option<(&'a HeaderName, &'a HeaderValue)> { Some((name, value?)) },
+    )
+}
+
 /// Whether one of the proxy's `own` headers replaces the upstream's field `name`: each
 /// one the answer has does but `link`, which the proxy adds beside the upstream's.
-fn replaces(own: &[(&'static HeaderName, Option<&HeaderValue>)], name: &[u8]) -> bool {
+fn replaces(own: &OwnHeaders<'_>, name: &[u8]) -> bool {
     own.iter().any(|(own, value)| {
         value.is_some() && *own != LINK && own.as_str().as_bytes().eq_ignore_ascii_case(name)
     })

@@ -231,8 +231,9 @@ impl Sharing {
     }
 }
 
-/// A socket of the `SO_REUSEPORT` group at `address`, listening.
-fn group_member(address: SocketAddr) -> io::Result<TcpListener> {
+/// A socket of the `SO_REUSEPORT` group at `address`, listening (one per worker);
+/// needs a tokio runtime entered.
+pub fn group_member(address: SocketAddr) -> io::Result<TcpListener> {
     let socket = if address.is_ipv4() {
         TcpSocket::new_v4()?
     } else {

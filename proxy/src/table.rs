@@ -17,7 +17,7 @@ use switchyard_schemas::bundle::{ApiVersion, Bundle, Release, ServedStatus};
 use switchyard_schemas::manifest::TaskStatus;
 use switchyard_schemas::template::{PathTemplate, RouteConflict, RouteSet, TemplateError};
 
-use crate::access_log::{ServedBy, ServingVersion};
+use crate::access_log::ServedBy;
 use crate::balance::{Upstream, UpstreamError};
 use crate::headers::ApiTags;
 use crate::lifecycle::{InvalidHeaderText, Lifecycle};
@@ -95,10 +95,11 @@ impl ApiRoute {
     /// What served a request of this version: the upstream of `side` when it was
     /// forwarded, else the proxy (on the current side).
     pub fn served_by(&self, side: Side, forwarded: bool) -> &ServedBy {
-        match (side, &self.served_by.target) {
-            _ if !forwarded => &self.served_by.proxy,
-            (Side::Target, Some(target)) => target,
-            _ => &self.served_by.current,
+        let served_by = &self.served_by;
+        match (forwarded, side, &served_by.target) {
+            (false, _, _) => &served_by.proxy,
+            (true, Side::Target, Some(target)) => target,
+            (true, _, _) => &served_by.current,
         }
     }
 
@@ -313,7 +314,7 @@ impl RoutingTable {
         Ok(RoutingTable {
             generation: bundle.generation.clone(),
             environment: bundle.environment.clone(),
-            unrouted: ServedBy::new(&bundle.environment, None),
+            unrouted: ServedBy::unrouted(&bundle.environment),
             paths,
             apis,
         })
@@ -410,20 +411,10 @@ fn prepare_api(
         version: &api.version,
     };
     let target = release.as_ref().map(|release| release.target.name());
-    let serving = |release: Side, upstream: Option<&str>| {
-        let version = ServingVersion {
-            service: &api.service,
-            version: &api.version,
-            major: api.major,
-            release: release.as_str(),
-            upstream,
-        };
-        ServedBy::new(environment, Some(version))
-    };
     let served_by = ServedByVersion {
-        current: serving(Side::Current, Some(current.name())),
-        target: target.map(|target| serving(Side::Target, Some(target))),
-        proxy: serving(Side::Current, None),
+        current: ServedBy::version(key, Side::Current, Some(current.name())),
+        target: target.map(|target| ServedBy::version(key, Side::Target, Some(target))),
+        proxy: ServedBy::version(key, Side::Current, None),
     };
     Ok(ApiRoute {
         metrics: metrics.version(key, current.name(), target),

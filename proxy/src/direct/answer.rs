@@ -6,11 +6,10 @@
 //! written as soon as the next one is not ready yet (head and a ready body go in one
 //! write).
 
-use std::io::{self, Write};
+use std::io;
 use std::pin::pin;
 use std::task::Poll;
 
-use bytes::Buf;
 use http::StatusCode;
 use http::header::CONNECTION;
 use hyper::body::Body;
@@ -20,6 +19,7 @@ use tokio::net::TcpStream;
 use crate::exchange::write_field;
 use crate::headers::has_token;
 use crate::json_line;
+use crate::message_framing::write_chunk;
 use crate::respond::{ProxyBody, Reply};
 
 /// Written at most in one piece while more of the body is ready.
@@ -107,19 +107,11 @@ pub async fn write(
             };
             let Some(frame) = frame else { break };
             let frame = frame.map_err(io::Error::other)?;
-            if let Ok(mut data) = frame.into_data() {
-                if framing == Framing::Chunked && data.has_remaining() {
-                    // Writing to a Vec cannot fail.
-                    let _ = write!(out, "{:x}\r\n", data.remaining());
-                }
-                while data.has_remaining() {
-                    let chunk = data.chunk();
-                    out.extend_from_slice(chunk);
-                    let count = chunk.len();
-                    data.advance(count);
-                }
+            if let Ok(data) = frame.into_data() {
                 if framing == Framing::Chunked {
-                    out.extend_from_slice(b"\r\n");
+                    write_chunk(out, &data);
+                } else {
+                    out.extend_from_slice(&data);
                 }
             }
             if out.len() >= WRITE_BATCH {

@@ -15,7 +15,7 @@ use crate::cli::Args;
 use crate::forward::Forwarder;
 use crate::headers::{PeerValues, TrustedProxies};
 use crate::metrics::Metrics;
-use crate::reload::{self, LoadError, ReloadSettings};
+use crate::reload::{self, BundleWatch, LoadError, ReloadSettings};
 use crate::server::{self, Limits, Workers, WorkersError};
 use crate::state::State;
 use crate::upstream::{UpstreamClient, UpstreamSettings};
@@ -65,6 +65,7 @@ pub struct Ready {
     args: Args,
     state: Arc<State>,
     seen: u64,
+    watch: BundleWatch,
     workers: Workers,
     admin: Option<TcpListener>,
     log: AccessLog,
@@ -75,6 +76,9 @@ impl Ready {
     /// Loads the bundle, opens the access log and binds the listeners.
     pub async fn start(args: Args) -> Result<Ready, StartError> {
         let metrics = Arc::new(Metrics::new());
+        // Watching first: a change from here on is seen, even one made before the
+        // proxy serves.
+        let watch = BundleWatch::start(&args.bundle);
         let (table, seen) =
             reload::load(&args.bundle, &metrics).map_err(|source| StartError::Bundle {
                 path: args.bundle.clone(),
@@ -101,6 +105,7 @@ impl Ready {
         Ok(Ready {
             state: Arc::new(State::new(table, metrics)),
             seen,
+            watch,
             workers,
             admin,
             log,
@@ -192,6 +197,7 @@ impl Ready {
             }
         };
         let reloader = reload::run(
+            self.watch,
             ReloadSettings {
                 path: args.bundle.clone(),
                 debounce: args.reload_debounce,

@@ -58,7 +58,7 @@ pub fn load(path: &Path, metrics: &Metrics) -> Result<(RoutingTable, u64), LoadE
     Ok((prepare(&bytes, metrics)?, xxh3_64(&bytes)))
 }
 
-/// How the reloader watches.
+/// How the reloader reads.
 #[derive(Debug, Clone)]
 pub struct ReloadSettings {
     /// The bundle file.
@@ -69,26 +69,53 @@ pub struct ReloadSettings {
     pub poll_interval: Duration,
 }
 
-/// Watches and reloads until `shutdown` fires. `seen` is the hash of the bytes serving now.
+/// The watch on the bundle's directory, set up before the bundle is first read, so
+/// that a file written as soon as the proxy reports ready is seen at once rather than
+/// at the next poll.
+#[derive(Debug)]
+pub struct BundleWatch {
+    /// Kept alive as long as the watch; dropping it stops the events. `None` when the
+    /// directory cannot be watched: the poll alone then finds changes.
+    _watcher: Option<RecommendedWatcher>,
+    changes: mpsc::Receiver<()>,
+}
+
+impl BundleWatch {
+    /// Starts watching the directory of the bundle at `path`; a directory that cannot be
+    /// watched is logged and left to the poll.
+    pub fn start(path: &Path) -> BundleWatch {
+        let (events, changes) = mpsc::channel(1);
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let watcher = match watch_directory(&directory, events) {
+            Ok(watcher) => Some(watcher),
+            Err(error) => {
+                tracing::warn!(directory = %directory.display(), %error, "cannot watch the bundle's directory; polling only");
+                None
+            }
+        };
+        BundleWatch {
+            _watcher: watcher,
+            changes,
+        }
+    }
+}
+
+/// Reloads on each change `watch` reports and each poll, until `shutdown` fires.
+/// `seen` is the hash of the bytes serving now.
 pub async fn run(
+    watch: BundleWatch,
     settings: ReloadSettings,
     state: Arc<State>,
     seen: u64,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let (events, mut changes) = mpsc::channel(1);
-    let directory = match settings.path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    // Kept alive for the whole loop; dropping it stops the watch.
-    let _watcher = match watch_directory(&directory, events) {
-        Ok(watcher) => Some(watcher),
-        Err(error) => {
-            tracing::warn!(directory = %directory.display(), %error, "cannot watch the bundle's directory; polling only");
-            None
-        }
-    };
+    let BundleWatch {
+        _watcher,
+        mut changes,
+    } = watch;
     let mut poll = tokio::time::interval(settings.poll_interval);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     poll.tick().await;

@@ -6,12 +6,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use http::StatusCode;
 use http_body_util::BodyExt;
-use switchyard_e2e::client::empty;
+use switchyard_e2e::client::{TestClient, empty};
 use switchyard_e2e::files::{ConfigMapDir, write_by_rename, write_in_place};
 use switchyard_e2e::proxy::ProxyProcess;
 use switchyard_e2e::shop::{Shop, set_weight};
+use switchyard_proxy::app::Ready;
+use switchyard_proxy::cli::Args;
+use tokio::sync::watch;
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchyard-proxy"))
@@ -115,6 +119,51 @@ async fn bad_files_are_rejected_and_the_last_good_bundle_keeps_serving() {
     let next = shop.bundle_with(|b| set_weight(b, 0));
     shop.publish(&next).await;
     assert_eq!(upstream_of(&shop.proxy).await, "mall");
+}
+
+/// A file replaced after the proxy has read its bundle and before it serves (when
+/// `/readyz` may first say ready) is seen by the watch at once, not by the poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_replaced_before_serving_begins_is_seen_without_the_poll() {
+    let shop = Shop::start(binary(), &[]).await;
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let path = directory.path().join("bundle.json");
+    std::fs::write(
+        &path,
+        shop.bundle_with(|b| set_weight(b, 0)).to_file_bytes(),
+    )
+    .expect("write the bundle");
+    let args = Args::try_parse_from([
+        "switchyard-proxy".as_ref(),
+        "--bundle".as_ref(),
+        path.as_os_str(),
+        "--listen=127.0.0.1:0".as_ref(),
+        "--admin=127.0.0.1:0".as_ref(),
+        "--access-log=off".as_ref(),
+        "--reload-debounce=5ms".as_ref(),
+        "--reload-poll=1h".as_ref(),
+    ])
+    .expect("valid flags");
+    let ready = Ready::start(args).await.expect("the proxy starts");
+    let admin = TestClient::http1(ready.admin_address().expect("an admin address"));
+    let next = shop.bundle_with(|b| set_weight(b, 100));
+    write_by_rename(&path, &next.to_file_bytes());
+    let (stop, shutdown) = watch::channel(false);
+    let serving = tokio::spawn(ready.run(shutdown, watch::channel(0).1));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let ready = admin.json("/readyz").await.unwrap_or_default();
+        if ready["generation"] == next.generation.as_str() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new bundle was not served within 10 s: {ready}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.send_replace(true);
+    serving.await.expect("the proxy stops");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -498,6 +498,9 @@ pub fn api_key_text(fingerprint: u32) -> String {
     format!("{fingerprint:08x}")
 }
 
+/// The `x-api-key` header's name, built once rather than parsed on every lookup.
+static X_API_KEY: http::HeaderName = http::HeaderName::from_static("x-api-key");
+
 /// The first 32 bits of the xxh3 of the request's API key: [`api_key_id`] as a number
 /// (no allocation).
 pub fn api_key_fingerprint(headers: &HeaderMap) -> Option<u32> {
@@ -512,7 +515,7 @@ pub fn api_key_fingerprint(headers: &HeaderMap) -> Option<u32> {
         });
     let key = bearer.or_else(|| {
         headers
-            .get("x-api-key")
+            .get(&X_API_KEY)
             .and_then(|value| value.to_str().ok())
             .map(str::trim)
     })?;

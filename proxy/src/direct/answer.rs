@@ -72,11 +72,13 @@ pub async fn write(
         .relayed_fields()
         .chain(own.map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes())));
     for (name, value) in fields {
-        if name.eq_ignore_ascii_case(b"content-length") {
-            declared = declared.or(Some(value));
-        } else if !name.eq_ignore_ascii_case(b"transfer-encoding") {
-            dated |= name.eq_ignore_ascii_case(b"date");
-            write_field(out, name, value);
+        match FieldRole::of(name) {
+            FieldRole::ContentLength => declared = declared.or(Some(value)),
+            FieldRole::TransferEncoding => {}
+            role => {
+                dated |= role == FieldRole::Date;
+                write_field(out, name, value);
+            }
         }
     }
     if !dated {
@@ -130,6 +132,37 @@ pub async fn write(
     } else {
         After::KeepAlive
     })
+}
+
+/// What the writer does with an answer's field, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldRole {
+    /// `Content-Length`: replaced by the framing the writer picks.
+    ContentLength,
+    /// `Transfer-Encoding`: replaced by the framing the writer picks.
+    TransferEncoding,
+    /// `Date`: written, and no other date is added.
+    Date,
+    /// Any other field: written as it is.
+    Other,
+}
+
+impl FieldRole {
+    /// The role of the field `name`, in any case; the length picks the one name to
+    /// compare, so most fields cost one comparison of lengths.
+    fn of(name: &[u8]) -> FieldRole {
+        let (candidate, role) = match name.len() {
+            4 => (&b"date"[..], FieldRole::Date),
+            14 => (&b"content-length"[..], FieldRole::ContentLength),
+            17 => (&b"transfer-encoding"[..], FieldRole::TransferEncoding),
+            _ => return FieldRole::Other,
+        };
+        if name.eq_ignore_ascii_case(candidate) {
+            role
+        } else {
+            FieldRole::Other
+        }
+    }
 }
 
 /// `HTTP/1.1 <code> <reason>`.
@@ -225,5 +258,31 @@ mod date {
             }
             out.extend_from_slice(&cached.line);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldRole;
+
+    #[test]
+    fn fields_are_classified_by_name_in_any_case() {
+        let cases: [(&[u8], FieldRole); 7] = [
+            (b"Content-Length", FieldRole::ContentLength),
+            (b"TRANSFER-ENCODING", FieldRole::TransferEncoding),
+            (b"date", FieldRole::Date),
+            (b"Date", FieldRole::Date),
+            (b"dat3", FieldRole::Other),
+            (b"content-lengths", FieldRole::Other),
+            (b"content-type", FieldRole::Other),
+        ];
+        for (name, role) in cases {
+            assert_eq!(
+                FieldRole::of(name),
+                role,
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
     }
 }

@@ -260,7 +260,7 @@ impl Forwarder {
         let (response, fields) = self.client.send(endpoint, upstream_request).await?;
         Ok(Reply {
             upstream_fields: Some(fields),
-            ..Reply::of_version(response.map(Either::Left), api)
+            ..Reply::of_version(response.map(|body| Either::Left(Box::pin(body))), api)
         })
     }
 }

@@ -2,6 +2,7 @@
 //! body type shared by proxied and local answers, and [`Reply`], an answer with the
 //! upstream's header fields beside its header map.
 
+use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -16,8 +17,10 @@ use crate::table::ApiRoute;
 use crate::upstream_body::UpstreamBody;
 use crate::upstream_fields::UpstreamFields;
 
-/// A response body: streamed from an upstream, or made here in full.
-pub type ProxyBody = Either<IdleBody<UpstreamBody<LimitedBody>>, Full<Bytes>>;
+/// A response body: streamed from an upstream (boxed: the stream with its connection
+/// is about 260 bytes, and an answer is moved several times on its way out), or made
+/// here in full.
+pub type ProxyBody = Either<Pin<Box<IdleBody<UpstreamBody<LimitedBody>>>>, Full<Bytes>>;
 
 static APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 

@@ -19,8 +19,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::{HeaderMap, HeaderValue};
 use prometheus_client::metrics::counter::Counter;
 
-use crate::json_line;
+use crate::json_line::{self, TimeWriter};
 use crate::metrics::VersionKey;
+use crate::request_fields::RequestFields;
 use crate::split::Side;
 use tokio::sync::{mpsc, watch};
 
@@ -140,10 +141,10 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// Appends this entry as one JSON object, without a newline.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    /// Appends this entry as one JSON object, without a newline; `times` writes its time.
+    pub fn write_json(&self, out: &mut Vec<u8>, times: &mut TimeWriter) {
         out.extend_from_slice(b"{\"time\":");
-        json_line::rfc3339(out, self.time);
+        times.write(out, self.time);
         out.extend_from_slice(b",\"method\":");
         json_line::string(out, self.method);
         out.extend_from_slice(b",\"route\":");
@@ -258,7 +259,7 @@ impl AccessLog {
     pub fn worker(&self) -> WorkerLog {
         WorkerLog {
             log: self.clone(),
-            pending: Mutex::new(Batch::default()),
+            pending: Mutex::new(Pending::default()),
         }
     }
 
@@ -298,7 +299,14 @@ impl AccessLog {
 #[derive(Debug)]
 pub struct WorkerLog {
     log: AccessLog,
-    pending: Mutex<Batch>,
+    pending: Mutex<Pending>,
+}
+
+/// A worker's batch, and the text of the last second its lines were written in.
+#[derive(Debug, Default)]
+struct Pending {
+    batch: Batch,
+    times: TimeWriter,
 }
 
 impl WorkerLog {
@@ -317,10 +325,11 @@ impl WorkerLog {
                 .pending
                 .lock()
                 .unwrap_or_else(|poison| poison.into_inner());
-            entry.write_json(&mut pending.bytes);
-            pending.bytes.push(b'\n');
-            pending.lines += 1;
-            (pending.bytes.len() >= BATCH_BYTES).then(|| take(&mut pending))
+            let Pending { batch, times } = &mut *pending;
+            entry.write_json(&mut batch.bytes, times);
+            batch.bytes.push(b'\n');
+            batch.lines += 1;
+            (batch.bytes.len() >= BATCH_BYTES).then(|| take(batch))
         };
         if let Some(batch) = full {
             self.log.hand_over(batch);
@@ -333,7 +342,8 @@ impl WorkerLog {
             &mut self
                 .pending
                 .lock()
-                .unwrap_or_else(|poison| poison.into_inner()),
+                .unwrap_or_else(|poison| poison.into_inner())
+                .batch,
         );
         self.log.hand_over(batch);
     }
@@ -477,20 +487,19 @@ pub fn usable_request_id(value: &HeaderValue) -> bool {
 /// A fresh request id: 128 random bits as 32 lowercase hex digits.
 pub fn new_request_id() -> HeaderValue {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let bits = fastrand::u128(..);
     let mut id = [0u8; 32];
-    for (index, digit) in id.iter_mut().enumerate() {
-        let nibble = (bits >> (4 * (31 - index))) & 0xf;
-        *digit = DIGITS[nibble as usize];
+    for (pair, byte) in id.chunks_exact_mut(2).zip(fastrand::u128(..).to_be_bytes()) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0xf)];
     }
     // Hex digits are always a valid header value.
     HeaderValue::from_bytes(&id).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
-/// The first 8 hex digits of the xxh3 of the request's API key (`authorization:
-/// Bearer …` or `x-api-key`), so a client can be recognized without logging its key.
+/// The id of the API key of a request with `headers`: [`api_key_text`] of its
+/// [`api_key_fingerprint`].
 pub fn api_key_id(headers: &HeaderMap) -> Option<String> {
-    api_key_fingerprint(headers).map(api_key_text)
+    api_key_fingerprint(&RequestFields::of(headers)).map(api_key_text)
 }
 
 /// The text of an [`api_key_fingerprint`]: 8 hex digits.
@@ -498,14 +507,11 @@ pub fn api_key_text(fingerprint: u32) -> String {
     format!("{fingerprint:08x}")
 }
 
-/// The `x-api-key` header's name, built once rather than parsed on every lookup.
-static X_API_KEY: http::HeaderName = http::HeaderName::from_static("x-api-key");
-
-/// The first 32 bits of the xxh3 of the request's API key: [`api_key_id`] as a number
-/// (no allocation).
-pub fn api_key_fingerprint(headers: &HeaderMap) -> Option<u32> {
-    let bearer = headers
-        .get(http::header::AUTHORIZATION)
+/// The first 32 bits of the xxh3 of the request's API key (`authorization: Bearer …`,
+/// else `x-api-key`), so a client can be recognized without logging its key.
+pub fn api_key_fingerprint(fields: &RequestFields<'_>) -> Option<u32> {
+    let bearer = fields
+        .authorization
         .and_then(|value| value.to_str().ok())
         .and_then(|value| {
             value
@@ -514,8 +520,8 @@ pub fn api_key_fingerprint(headers: &HeaderMap) -> Option<u32> {
                 .map(|_| value[7..].trim())
         });
     let key = bearer.or_else(|| {
-        headers
-            .get(&X_API_KEY)
+        fields
+            .api_key
             .and_then(|value| value.to_str().ok())
             .map(str::trim)
     })?;

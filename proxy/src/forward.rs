@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::header::{CONTENT_LENGTH, HOST, HeaderValue};
+use http::header::HeaderValue;
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{Request, StatusCode};
 use http_body_util::Either;
@@ -21,8 +21,9 @@ use crate::body_limit::{self, LimitedBody, RequestBody, TooLarge};
 use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
-    Forwarding, PeerValues, TrustedProxies, X_REQUEST_ID, client_address, write_forwarded_fields,
+    Forwarding, PeerValues, TrustedProxies, client_address, write_forwarded_fields,
 };
+use crate::request_fields::{FieldsPresent, RequestFields};
 use crate::respond::{self, Reply};
 use crate::split::Side;
 use crate::state::State;
@@ -40,9 +41,9 @@ struct Served<'a> {
 }
 
 /// The client's `x-request-id` when usable, else a fresh one.
-fn request_id(headers: &http::HeaderMap) -> HeaderValue {
-    headers
-        .get(&X_REQUEST_ID)
+fn request_id(fields: &RequestFields<'_>) -> HeaderValue {
+    fields
+        .request_id
         .filter(|value| usable_request_id(value))
         .cloned()
         .unwrap_or_else(new_request_id)
@@ -74,9 +75,11 @@ impl Forwarder {
         let metrics = self.state.metrics();
         let uri = request.uri().clone();
         let method = request.method().clone();
-        let request_id = request_id(request.headers());
+        let fields = RequestFields::of(request.headers());
+        let request_id = request_id(&fields);
         let address = client_address(request.headers(), peer.ip(), &self.trusted);
-        let api_key = api_key_fingerprint(request.headers());
+        let api_key = api_key_fingerprint(&fields);
+        let present = fields.present;
         let client = self
             .log
             .enabled()
@@ -126,7 +129,7 @@ impl Forwarder {
                 served.route = Some((route, side));
                 served.forwarded = true;
                 let (reply, endpoint) = self
-                    .forward(request, &uri, forward, peer, &request_id)
+                    .forward(request, &uri, forward, peer, &request_id, present)
                     .await;
                 served.endpoint = endpoint;
                 reply
@@ -175,6 +178,7 @@ impl Forwarder {
         forward: Forward<'_>,
         peer: SocketAddr,
         request_id: &HeaderValue,
+        present: FieldsPresent,
     ) -> (Reply, Option<Authority>) {
         let Forward {
             route,
@@ -205,6 +209,7 @@ impl Forwarder {
             tags: &route.api().tags,
             side,
             host: None,
+            present,
         };
         let reply = match self
             .exchange(
@@ -247,14 +252,14 @@ impl Forwarder {
         mut forwarding: Forwarding<'_>,
     ) -> Result<Reply, ForwardError> {
         let headers = &parts.headers;
-        if !headers.contains_key(HOST) {
+        if !forwarding.present.host {
             forwarding.host = Some(parts.uri.authority().unwrap_or(endpoint).as_str());
         }
         let upstream_request = UpstreamRequest::new(
             parts.method.clone(),
             target.as_str(),
             body,
-            headers.contains_key(CONTENT_LENGTH),
+            forwarding.present.content_length,
             |out| write_forwarded_fields(out, headers, &forwarding),
         );
         let (response, fields) = self.client.send(endpoint, upstream_request).await?;

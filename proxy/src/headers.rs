@@ -16,6 +16,7 @@ use ipnet::IpNet;
 
 use crate::exchange::write_field;
 use crate::json_line;
+use crate::request_fields::FieldsPresent;
 use crate::split::Side;
 
 /// `x-api-version`: the full `info.version` of the served version.
@@ -113,6 +114,8 @@ pub struct Forwarding<'a> {
     pub side: Side,
     /// The `Host` to send when the client sent none.
     pub host: Option<&'a str>,
+    /// Which of the fields that shape the forwarded head the request has.
+    pub present: FieldsPresent,
 }
 
 /// Appends the header lines of a forwarded request: the client's `headers`, less the
@@ -126,12 +129,16 @@ pub struct Forwarding<'a> {
 pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding: &Forwarding<'_>) {
     let peer = forwarding.peer.to_canonical();
     let trusted = forwarding.trusted.contains(peer);
-    let named = connection_named(
-        headers
-            .get_all(header::CONNECTION)
-            .iter()
-            .map(HeaderValue::as_bytes),
-    );
+    let named = if forwarding.present.connection {
+        connection_named(
+            headers
+                .get_all(header::CONNECTION)
+                .iter()
+                .map(HeaderValue::as_bytes),
+        )
+    } else {
+        Vec::new()
+    };
     for (name, value) in headers {
         let set_by_proxy = match name.as_str() {
             "x-request-id" | "x-forwarded-for" | "forwarded" | "x-api-service"
@@ -308,6 +315,7 @@ impl ApiTags {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request_fields::RequestFields;
 
     fn request(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -350,6 +358,7 @@ mod tests {
             tags: &tags,
             side: Side::Current,
             host,
+            present: RequestFields::of(headers).present,
         };
         let mut out = Vec::new();
         write_forwarded_fields(&mut out, headers, &forwarding);

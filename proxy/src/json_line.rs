@@ -78,33 +78,61 @@ pub fn ip_text(out: &mut Vec<u8>, address: IpAddr) {
     }
 }
 
-/// Appends `time` as an RFC 3339 UTC string with milliseconds
-/// (`"2026-11-23T19:31:05.123Z"`); times before 1970 are written as 1970.
-pub fn rfc3339(out: &mut Vec<u8>, time: SystemTime) {
-    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let seconds = since.as_secs();
+/// Writes times as RFC 3339 UTC strings with milliseconds
+/// (`"2026-11-23T19:31:05.123Z"`; times before 1970 are written as 1970), keeping the
+/// text of the last second written: the lines of one second share it, and only the
+/// milliseconds are new.
+#[derive(Debug, Default)]
+pub struct TimeWriter {
+    /// The last second written, since the epoch, and its text up to the milliseconds
+    /// (`"2026-11-23T19:31:05.`).
+    last: Option<(u64, [u8; SECOND_TEXT])>,
+}
+
+/// Bytes of a time's text up to its milliseconds, with the opening quote.
+const SECOND_TEXT: usize = 21;
+
+impl TimeWriter {
+    /// Appends `time` as a JSON string.
+    pub fn write(&mut self, out: &mut Vec<u8>, time: SystemTime) {
+        let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let seconds = since.as_secs();
+        let text = match self.last {
+            Some((second, text)) if second == seconds => text,
+            _ => {
+                let text = second_text(seconds);
+                self.last = Some((seconds, text));
+                text
+            }
+        };
+        out.extend_from_slice(&text);
+        let millis = since.subsec_millis();
+        out.extend_from_slice(&[
+            b'0' + (millis / 100) as u8,
+            b'0' + (millis / 10 % 10) as u8,
+            b'0' + (millis % 10) as u8,
+            b'Z',
+            b'"',
+        ]);
+    }
+}
+
+/// `"YYYY-MM-DDTHH:MM:SS.` for `seconds` since the epoch.
+fn second_text(seconds: u64) -> [u8; SECOND_TEXT] {
     let (year, month, day) = civil_from_days(seconds / 86_400);
     let of_day = seconds % 86_400;
     let two = |value: u64| [b'0' + (value / 10 % 10) as u8, b'0' + (value % 10) as u8];
-    out.push(b'"');
-    let [century, rest] = [year / 100, year % 100];
-    out.extend_from_slice(&two(century));
-    out.extend_from_slice(&two(rest));
-    out.push(b'-');
-    out.extend_from_slice(&two(month));
-    out.push(b'-');
-    out.extend_from_slice(&two(day));
-    out.push(b'T');
-    out.extend_from_slice(&two(of_day / 3600));
-    out.push(b':');
-    out.extend_from_slice(&two(of_day / 60 % 60));
-    out.push(b':');
-    out.extend_from_slice(&two(of_day % 60));
-    out.push(b'.');
-    let millis = u64::from(since.subsec_millis());
-    out.push(b'0' + (millis / 100) as u8);
-    out.extend_from_slice(&two(millis));
-    out.extend_from_slice(b"Z\"");
+    let [c1, c2] = two(year / 100);
+    let [y1, y2] = two(year % 100);
+    let [mo1, mo2] = two(month);
+    let [d1, d2] = two(day);
+    let [h1, h2] = two(of_day / 3600);
+    let [mi1, mi2] = two(of_day / 60 % 60);
+    let [s1, s2] = two(of_day % 60);
+    [
+        b'"', c1, c2, y1, y2, b'-', mo1, mo2, b'-', d1, d2, b'T', h1, h2, b':', mi1, mi2, b':', s1,
+        s2, b'.',
+    ]
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -187,14 +215,25 @@ mod tests {
 
     #[test]
     fn times_are_rfc3339_utc_with_milliseconds() {
+        let mut times = TimeWriter::default();
         let time = UNIX_EPOCH + Duration::from_millis(1_795_462_265_123);
         assert_eq!(
-            written(|out| rfc3339(out, time)),
+            written(|out| times.write(out, time)),
             "\"2026-11-23T19:31:05.123Z\""
+        );
+        let same_second = UNIX_EPOCH + Duration::from_millis(1_795_462_265_999);
+        assert_eq!(
+            written(|out| times.write(out, same_second)),
+            "\"2026-11-23T19:31:05.999Z\""
+        );
+        let next_second = UNIX_EPOCH + Duration::from_millis(1_795_462_266_000);
+        assert_eq!(
+            written(|out| times.write(out, next_second)),
+            "\"2026-11-23T19:31:06.000Z\""
         );
         let early = UNIX_EPOCH + Duration::from_millis(951_782_400_007);
         assert_eq!(
-            written(|out| rfc3339(out, early)),
+            written(|out| times.write(out, early)),
             "\"2000-02-29T00:00:00.007Z\""
         );
         assert_eq!(civil_from_days(0), (1970, 1, 1));

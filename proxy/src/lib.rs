@@ -2,8 +2,8 @@
 //!
 //! Pure core (no IO, no tokio): [`normalize`] (request paths), [`split`] (weighted,
 //! sticky and matched side choice), [`balance`] (endpoints), [`lifecycle`]
-//! (deprecation and retirement answers), [`headers`] (hop-by-hop, forwarding, tags) and
-//! [`table`] (bundle → routing table → `route(request) -> Decision`).
+//! (deprecation and retirement answers), [`headers`] (hop-by-hop, forwarding, tags), [`request_fields`]
+//! (the request fields read, in one pass) and [`table`] (bundle → routing table → `route(request) -> Decision`).
 //!
 //! Shell: [`state`] (the one swapped table), [`reload`] (watch, verify, swap),
 //! [`body_limit`] (request bodies over `--max-body-bytes` get 413), [`idle_body`]
@@ -44,6 +44,7 @@ pub mod normalize;
 pub mod pool;
 pub mod reload;
 pub mod replay;
+pub mod request_fields;
 pub mod respond;
 pub mod server;
 pub mod split;

@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 use crate::BoxError;
 use crate::deadline::Deadline;
-use crate::headers::{connection_named, has_token, is_hop_by_hop_name};
+use crate::headers::{connection_named, has_token, is_hop_by_hop_name, name_is};
 use crate::message_framing::{Chunk, MAX_CONTENT_LENGTH, decimal, ends_with_chunked, write_chunk};
 use crate::upstream_body::Delimiter;
 use crate::upstream_fields::{FieldAt, UpstreamFields};
@@ -522,7 +522,7 @@ fn values<'a>(
 ) -> impl DoubleEndedIterator<Item = &'a [u8]> {
     fields
         .iter()
-        .filter(move |field| field.name.eq_ignore_ascii_case(name))
+        .filter(move |field| name_is(field.name.as_bytes(), name.as_bytes()))
         .map(|field| field.value)
 }
 

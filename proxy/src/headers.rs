@@ -173,7 +173,39 @@ pub fn is_hop_by_hop(name: &HeaderName) -> bool {
 pub fn is_hop_by_hop_name(name: &[u8]) -> bool {
     HOP_BY_HOP
         .iter()
-        .any(|hop| hop.as_str().as_bytes().eq_ignore_ascii_case(name))
+        .any(|hop| name_is(name, hop.as_str().as_bytes()))
+}
+
+/// Whether the field name `name` (a token, as httparse and `http` check names) is
+/// `lowercase` in any case, for a `lowercase` of lowercase letters, digits and `-`.
+///
+/// A token's byte ORed with 0x20 is such a byte exactly when it is that byte or its
+/// uppercase (the other byte that ORs to `-` or a digit is a control character), so
+/// the bytes are compared eight at a time, the last eight overlapping the ones before.
+pub fn name_is(name: &[u8], lowercase: &[u8]) -> bool {
+    debug_assert!(
+        lowercase
+            .iter()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || *byte == b'-')
+    );
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let length = name.len();
+    if length != lowercase.len() {
+        return false;
+    }
+    if length < 8 {
+        return name
+            .iter()
+            .zip(lowercase)
+            .all(|(byte, wanted)| byte | 0x20 == *wanted);
+    }
+    let word = |bytes: &[u8], at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
+    let same_at = |at: usize| word(name, at) | SPACES == word(lowercase, at);
+    (0..length - 8).step_by(8).all(same_at) && same_at(length - 8)
 }
 
 /// Whether a comma-separated header `value` has `token` (in any case).
@@ -316,6 +348,33 @@ impl ApiTags {
 mod tests {
     use super::*;
     use crate::request_fields::RequestFields;
+
+    #[test]
+    fn names_match_their_lowercase_in_any_case_only() {
+        for (name, lowercase) in [
+            ("date", "date"),
+            ("Date", "date"),
+            ("Content-Length", "content-length"),
+            ("TRANSFER-ENCODING", "transfer-encoding"),
+            ("x-api-version", "x-api-version"),
+            ("Keep-Alive", "keep-alive"),
+            ("te", "te"),
+            ("x-b3-spanid", "x-b3-spanid"),
+        ] {
+            assert!(name_is(name.as_bytes(), lowercase.as_bytes()), "{name}");
+        }
+        for (name, lowercase) in [
+            ("data", "date"),
+            ("content-lengths", "content-length"),
+            ("content_length", "content-length"),
+            ("Content-Lengtx", "content-length"),
+            ("xontent-length", "content-length"),
+            ("transfer-encodin", "transfer-encoding"),
+            ("", "te"),
+        ] {
+            assert!(!name_is(name.as_bytes(), lowercase.as_bytes()), "{name}");
+        }
+    }
 
     fn request(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();

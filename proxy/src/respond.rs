@@ -11,7 +11,7 @@ use http::{Response, StatusCode};
 use http_body_util::{Either, Full};
 
 use crate::body_limit::LimitedBody;
-use crate::headers::{DEPRECATION, SUNSET, X_API_VERSION, X_REQUEST_ID};
+use crate::headers::{DEPRECATION, SUNSET, X_API_VERSION, X_REQUEST_ID, name_is};
 use crate::idle_body::IdleBody;
 use crate::table::ApiRoute;
 use crate::upstream_body::UpstreamBody;
@@ -146,6 +146,6 @@ fn present<'a>(own: OwnHeaders<'a>) -> impl Iterator<Item = (&'a HeaderName, &'a
 /// one the answer has does but `link`, which the proxy adds beside the upstream's.
 fn replaces(own: &OwnHeaders<'_>, name: &[u8]) -> bool {
     own.iter().any(|(own, value)| {
-        value.is_some() && *own != LINK && own.as_str().as_bytes().eq_ignore_ascii_case(name)
+        value.is_some() && *own != LINK && name_is(name, own.as_str().as_bytes())
     })
 }

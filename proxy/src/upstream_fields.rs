@@ -9,6 +9,8 @@ use std::ops::Range;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::headers::name_is;
+
 /// One field: where its name and value are in the head.
 #[derive(Debug, Clone)]
 pub struct FieldAt {
@@ -46,7 +48,7 @@ impl UpstreamFields {
     /// The first value of the field `name` (lowercase), in any case.
     pub fn get(&self, name: &[u8]) -> Option<&[u8]> {
         self.iter()
-            .find(|(field, _)| field.eq_ignore_ascii_case(name))
+            .find(|(field, _)| name_is(field, name))
             .map(|(_, value)| value)
     }
 

@@ -17,7 +17,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::exchange::write_field;
-use crate::headers::has_token;
+use crate::headers::{has_token, name_is};
 use crate::json_line;
 use crate::message_framing::write_chunk;
 use crate::respond::{ProxyBody, Reply};
@@ -157,7 +157,7 @@ impl FieldRole {
             17 => (&b"transfer-encoding"[..], FieldRole::TransferEncoding),
             _ => return FieldRole::Other,
         };
-        if name.eq_ignore_ascii_case(candidate) {
+        if name_is(name, candidate) {
             role
         } else {
             FieldRole::Other

@@ -10,7 +10,7 @@ use bytes::{Bytes, BytesMut};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Uri, Version};
 
-use crate::headers::has_token;
+use crate::headers::{has_token, name_is};
 
 /// The most headers parsed on the stack (hyper's own default); a connection allowed
 /// more is handed to hyper when a head has more.
@@ -94,14 +94,18 @@ pub fn take(
 /// no body, expects no `100 Continue`, asks for no upgrade and does not close.
 fn plain_field(header: &httparse::Header<'_>) -> bool {
     let name = header.name.as_bytes();
-    if name.eq_ignore_ascii_case(b"content-length")
-        || name.eq_ignore_ascii_case(b"transfer-encoding")
-        || name.eq_ignore_ascii_case(b"expect")
-        || name.eq_ignore_ascii_case(b"upgrade")
+    if [
+        &b"content-length"[..],
+        b"transfer-encoding",
+        b"expect",
+        b"upgrade",
+    ]
+    .into_iter()
+    .any(|framing| name_is(name, framing))
     {
         return false;
     }
-    !(name.eq_ignore_ascii_case(b"connection")
+    !(name_is(name, b"connection")
         && (has_token(header.value, b"close") || has_token(header.value, b"upgrade")))
 }
 

@@ -169,11 +169,20 @@ pub fn is_hop_by_hop(name: &HeaderName) -> bool {
     HOP_BY_HOP.contains(&name)
 }
 
-/// Whether the header named `name` (in any case) is a hop-by-hop header.
+/// Whether the header named `name` (in any case) is a hop-by-hop header: one of
+/// [`HOP_BY_HOP`], picked by length so that most names cost one comparison of lengths.
 pub fn is_hop_by_hop_name(name: &[u8]) -> bool {
-    HOP_BY_HOP
-        .iter()
-        .any(|hop| name_is(name, hop.as_str().as_bytes()))
+    let candidates: &[&[u8]] = match name.len() {
+        2 => &[b"te"],
+        7 => &[b"trailer", b"upgrade"],
+        10 => &[b"connection", b"keep-alive"],
+        16 => &[b"proxy-connection"],
+        17 => &[b"transfer-encoding"],
+        18 => &[b"proxy-authenticate"],
+        19 => &[b"proxy-authorization"],
+        _ => return false,
+    };
+    candidates.iter().any(|hop| name_is(name, hop))
 }
 
 /// Whether the field name `name` (a token, as httparse and `http` check names) is
@@ -348,6 +357,37 @@ impl ApiTags {
 mod tests {
     use super::*;
     use crate::request_fields::RequestFields;
+
+    #[test]
+    fn hop_by_hop_names_are_found_by_length_in_any_case() {
+        for hop in HOP_BY_HOP {
+            let name = hop.as_str();
+            assert!(is_hop_by_hop_name(name.as_bytes()), "{name}");
+            assert!(
+                is_hop_by_hop_name(name.to_ascii_uppercase().as_bytes()),
+                "{name}"
+            );
+        }
+        let lengths: Vec<usize> = HOP_BY_HOP.iter().map(|hop| hop.as_str().len()).collect();
+        for other in [
+            "tx",
+            "trailed",
+            "connexion",
+            "x-connection-id",
+            "content-encodings",
+        ] {
+            assert!(!is_hop_by_hop_name(other.as_bytes()), "{other}");
+        }
+        for length in 0..24 {
+            let name = "x".repeat(length);
+            assert!(!is_hop_by_hop_name(name.as_bytes()));
+            assert_eq!(
+                lengths.contains(&length),
+                matches!(length, 2 | 7 | 10 | 16..=19),
+                "{length}"
+            );
+        }
+    }
 
     #[test]
     fn names_match_their_lowercase_in_any_case_only() {

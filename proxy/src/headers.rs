@@ -185,12 +185,14 @@ pub fn is_hop_by_hop_name(name: &[u8]) -> bool {
     candidates.iter().any(|hop| name_is(name, hop))
 }
 
-/// Whether the field name `name` (a token, as httparse and `http` check names) is
-/// `lowercase` in any case, for a `lowercase` of lowercase letters, digits and `-`.
+/// Whether the field name `name` (a token, as httparse and `http` check names; or a
+/// piece of a field value, which has no control character but tab) is `lowercase` in
+/// any case, for a `lowercase` of lowercase letters, digits and `-`.
 ///
-/// A token's byte ORed with 0x20 is such a byte exactly when it is that byte or its
-/// uppercase (the other byte that ORs to `-` or a digit is a control character), so
-/// the bytes are compared eight at a time, the last eight overlapping the ones before.
+/// Such a byte ORed with 0x20 is a letter, digit or `-` exactly when it is that byte
+/// or its uppercase (the other bytes that OR to `-` or a digit are control characters,
+/// and a tab ORs to `)`), so the bytes are compared eight at a time, the last eight
+/// overlapping the ones before.
 pub fn name_is(name: &[u8], lowercase: &[u8]) -> bool {
     debug_assert!(
         lowercase
@@ -217,11 +219,11 @@ pub fn name_is(name: &[u8], lowercase: &[u8]) -> bool {
     (0..length - 8).step_by(8).all(same_at) && same_at(length - 8)
 }
 
-/// Whether a comma-separated header `value` has `token` (in any case).
+/// Whether a comma-separated header `value` has `token` (lowercase, in any case).
 pub fn has_token(value: &[u8], token: &[u8]) -> bool {
     value
         .split(|&byte| byte == b',')
-        .any(|item| item.trim_ascii().eq_ignore_ascii_case(token))
+        .any(|item| name_is(item.trim_ascii(), token))
 }
 
 /// The header names (lowercase) that the `Connection` header `values` name, besides
@@ -230,10 +232,7 @@ pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<Vec<u
     let mut named = Vec::new();
     for value in values {
         for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
-            if !token.is_empty()
-                && !token.eq_ignore_ascii_case(b"keep-alive")
-                && !token.eq_ignore_ascii_case(b"close")
-            {
+            if !token.is_empty() && !name_is(token, b"keep-alive") && !name_is(token, b"close") {
                 named.push(token.to_ascii_lowercase());
             }
         }
@@ -411,6 +410,8 @@ mod tests {
             ("xontent-length", "content-length"),
             ("transfer-encodin", "transfer-encoding"),
             ("", "te"),
+            ("keep\talive", "keep-alive"),
+            ("clos)", "close"),
         ] {
             assert!(!name_is(name.as_bytes(), lowercase.as_bytes()), "{name}");
         }

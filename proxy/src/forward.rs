@@ -17,7 +17,7 @@ use crate::access_log::{
     Entry, WorkerLog, api_key_fingerprint, api_key_text, new_request_id, unix_seconds,
     usable_request_id,
 };
-use crate::body_limit::{self, LimitedBody, RequestBody, TooLarge};
+use crate::body_limit::{self, RequestBody, TooLarge};
 use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
@@ -169,8 +169,9 @@ impl Forwarder {
         reply
     }
 
-    /// Sends a routed request to an endpoint of its upstream; ejects an endpoint that
-    /// refuses the connection. Returns the endpoint when one was contacted.
+    /// Sends a routed request to an endpoint of its upstream, its head written as it
+    /// goes upstream, and adds the version's headers to the answer; ejects an endpoint
+    /// that refuses the connection. Returns the endpoint when one was contacted.
     async fn forward(
         &self,
         request: Request<RequestBody>,
@@ -201,6 +202,10 @@ impl Forwarder {
         };
         let endpoint = upstream.pick();
         let authority = endpoint.authority.clone();
+        let api = route.shared_api();
+        // The request head is written as it goes upstream, with a `Host` when the
+        // client sent none; the answer gets the version's headers.
+        let host = (!present.host).then(|| head.uri.authority().unwrap_or(&authority).as_str());
         let forwarding = Forwarding {
             peer: peer.ip(),
             trusted: &self.trusted,
@@ -208,24 +213,24 @@ impl Forwarder {
             request_id,
             tags: &route.api().tags,
             side,
-            host: None,
+            host,
             present,
         };
-        let reply = match self
-            .exchange(
-                &head,
-                body,
-                &authority,
-                target,
-                route.shared_api(),
-                forwarding,
-            )
-            .await
-        {
-            Ok(reply) => reply,
+        let upstream_request = UpstreamRequest::new(
+            head.method.clone(),
+            target.as_str(),
+            body,
+            present.content_length,
+            |out| write_forwarded_fields(out, &head.headers, &forwarding),
+        );
+        let reply = match self.client.send(&authority, upstream_request).await {
+            Ok((response, fields)) => Reply {
+                upstream_fields: Some(fields),
+                ..Reply::of_version(response.map(|body| Either::Left(Box::pin(body))), api)
+            },
             Err(error) if body_limit::passed_limit(&error) => {
                 let limit = self.max_body_bytes;
-                too_large(&TooLarge { limit }, route.shared_api())
+                too_large(&TooLarge { limit }, api)
             }
             Err(error) => {
                 if let ForwardError::Connect(_) = error {
@@ -238,35 +243,6 @@ impl Forwarder {
             }
         };
         (reply, Some(authority))
-    }
-
-    /// Writes the request (its head `parts` and `body`) for `target` on `endpoint` as
-    /// it goes upstream, sends it, and adds the version's headers to the answer.
-    async fn exchange(
-        &self,
-        parts: &http::request::Parts,
-        body: LimitedBody,
-        endpoint: &Authority,
-        target: PathAndQuery,
-        api: &Arc<ApiRoute>,
-        mut forwarding: Forwarding<'_>,
-    ) -> Result<Reply, ForwardError> {
-        let headers = &parts.headers;
-        if !forwarding.present.host {
-            forwarding.host = Some(parts.uri.authority().unwrap_or(endpoint).as_str());
-        }
-        let upstream_request = UpstreamRequest::new(
-            parts.method.clone(),
-            target.as_str(),
-            body,
-            forwarding.present.content_length,
-            |out| write_forwarded_fields(out, headers, &forwarding),
-        );
-        let (response, fields) = self.client.send(endpoint, upstream_request).await?;
-        Ok(Reply {
-            upstream_fields: Some(fields),
-            ..Reply::of_version(response.map(|body| Either::Left(Box::pin(body))), api)
-        })
     }
 }
 

@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use http::{HeaderMap, HeaderValue};
 use prometheus_client::metrics::counter::Counter;
 
-use crate::json_line::{self, TimeWriter};
+use crate::json_line::{self, JsonString, TimeWriter};
 use crate::metrics::VersionKey;
 use crate::request_fields::RequestFields;
 use crate::split::Side;
@@ -116,7 +116,7 @@ pub struct Entry<'a> {
     /// Method.
     pub method: &'a str,
     /// The matched operation's path template (none when nothing matched).
-    pub route: Option<&'a str>,
+    pub route: Option<&'a JsonString>,
     /// The raw request path.
     pub path: &'a str,
     /// Status code answered.
@@ -129,9 +129,9 @@ pub struct Entry<'a> {
     /// (`current` or `target`) and upstream name, rendered with the routing table.
     pub served_by: &'a ServedBy,
     /// Upstream endpoint (`host:port`) the request was sent to.
-    pub endpoint: Option<&'a str>,
+    pub endpoint: Option<&'a JsonString>,
     /// Generation of the serving bundle.
-    pub generation: &'a str,
+    pub generation: &'a JsonString,
     /// `x-request-id`, as forwarded and returned.
     pub request_id: &'a str,
     /// The resolved client address.
@@ -148,7 +148,7 @@ impl Entry<'_> {
         out.extend_from_slice(b",\"method\":");
         json_line::string(out, self.method);
         out.extend_from_slice(b",\"route\":");
-        json_line::optional_string(out, self.route);
+        json_line::optional_rendered(out, self.route);
         out.extend_from_slice(b",\"path\":");
         json_line::string(out, self.path);
         out.extend_from_slice(b",\"status\":");
@@ -162,9 +162,9 @@ impl Entry<'_> {
         json_line::optional_unsigned(out, self.bytes);
         out.extend_from_slice(&self.served_by.0);
         out.extend_from_slice(b",\"endpoint\":");
-        json_line::optional_string(out, self.endpoint);
+        json_line::optional_rendered(out, self.endpoint);
         out.extend_from_slice(b",\"generation\":");
-        json_line::string(out, self.generation);
+        out.extend_from_slice(self.generation.as_bytes());
         out.extend_from_slice(b",\"request_id\":");
         json_line::string(out, self.request_id);
         out.extend_from_slice(b",\"client\":");
@@ -564,6 +564,8 @@ mod tests {
     /// What served nothing: an unrouted request of `shop-staging`.
     static UNROUTED: std::sync::LazyLock<ServedBy> =
         std::sync::LazyLock::new(|| ServedBy::unrouted("shop-staging"));
+    static GENERATION: std::sync::LazyLock<JsonString> =
+        std::sync::LazyLock::new(|| JsonString::new("g"));
 
     #[test]
     fn served_by_renders_its_keys_in_the_line_order() {
@@ -597,7 +599,7 @@ mod tests {
             bytes: None,
             served_by: &UNROUTED,
             endpoint: None,
-            generation: "g",
+            generation: &GENERATION,
             request_id: "r",
             client: IpAddr::from([127, 0, 0, 1]),
             api_key_id: None,

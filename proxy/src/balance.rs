@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use http::uri::Authority;
 
+use crate::json_line::JsonString;
+
 /// How long an endpoint that refused a connection is passed over.
 pub const EJECTION: Duration = Duration::from_secs(5);
 
@@ -24,6 +26,8 @@ pub struct Upstream {
 #[derive(Debug)]
 struct Endpoint {
     authority: Authority,
+    /// The authority as a JSON string, for access log lines.
+    authority_json: JsonString,
     /// Milliseconds after `epoch` until which the endpoint is passed over (0: never was).
     ejected_until: AtomicU64,
 }
@@ -34,6 +38,8 @@ pub struct Pick<'a> {
     index: usize,
     /// The endpoint's `host:port`.
     pub authority: &'a Authority,
+    /// The same as a JSON string.
+    pub authority_json: &'a JsonString,
 }
 
 /// Why an upstream cannot be used.
@@ -66,6 +72,7 @@ impl Upstream {
                     .ok()
                     .filter(|authority| authority.port_u16().is_some() && !endpoint.contains('@'))
                     .map(|authority| Endpoint {
+                        authority_json: JsonString::new(authority.as_str()),
                         authority,
                         ejected_until: AtomicU64::new(0),
                     })
@@ -102,9 +109,11 @@ impl Upstream {
                 until == 0 || until <= *now.get_or_insert_with(|| self.now_ms())
             })
             .unwrap_or(start % count);
+        let endpoint = &self.endpoints[index];
         Pick {
             index,
-            authority: &self.endpoints[index].authority,
+            authority: &endpoint.authority,
+            authority_json: &endpoint.authority_json,
         }
     }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use http::header::HeaderValue;
-use http::uri::{Authority, PathAndQuery, Uri};
+use http::uri::{PathAndQuery, Uri};
 use http::{Request, StatusCode};
 use http_body_util::Either;
 use hyper::body::Body;
@@ -23,6 +23,7 @@ use crate::framing;
 use crate::headers::{
     Forwarding, PeerValues, TrustedProxies, client_address, write_forwarded_fields,
 };
+use crate::json_line::JsonString;
 use crate::request_fields::{FieldsPresent, RequestFields};
 use crate::respond::{self, Reply};
 use crate::split::Side;
@@ -37,7 +38,8 @@ struct Served<'a> {
     route: Option<(&'a Route, Side)>,
     /// Sent to the side's upstream (not answered here).
     forwarded: bool,
-    endpoint: Option<Authority>,
+    /// The endpoint contacted, as a JSON string.
+    endpoint: Option<&'a JsonString>,
 }
 
 /// The client's `x-request-id` when usable, else a fresh one.
@@ -151,14 +153,14 @@ impl Forwarder {
             let entry = Entry {
                 time: arrived,
                 method: method.as_str(),
-                route: served.route.map(|(route, _)| route.template()),
+                route: served.route.map(|(route, _)| route.template_json()),
                 path: uri.path(),
                 status: response.status().as_u16(),
                 duration: elapsed,
                 bytes: Body::size_hint(response.body()).exact(),
                 served_by,
-                endpoint: served.endpoint.as_ref().map(Authority::as_str),
-                generation: table.generation(),
+                endpoint: served.endpoint,
+                generation: table.generation_json(),
                 request_id: request_id.to_str().unwrap_or_default(),
                 client: *client,
                 api_key_id: api_key_id.as_deref(),
@@ -172,15 +174,15 @@ impl Forwarder {
     /// Sends a routed request to an endpoint of its upstream, its head written as it
     /// goes upstream, and adds the version's headers to the answer; ejects an endpoint
     /// that refuses the connection. Returns the endpoint when one was contacted.
-    async fn forward(
+    async fn forward<'a>(
         &self,
         request: Request<RequestBody>,
         uri: &Uri,
-        forward: Forward<'_>,
+        forward: Forward<'a>,
         peer: SocketAddr,
         request_id: &HeaderValue,
         present: FieldsPresent,
-    ) -> (Reply, Option<Authority>) {
+    ) -> (Reply, Option<&'a JsonString>) {
         let Forward {
             route,
             side,
@@ -201,11 +203,11 @@ impl Forwarder {
             Err(error) => return (too_large(&error, route.shared_api()), None),
         };
         let endpoint = upstream.pick();
-        let authority = endpoint.authority.clone();
+        let authority = endpoint.authority;
         let api = route.shared_api();
         // The request head is written as it goes upstream, with a `Host` when the
         // client sent none; the answer gets the version's headers.
-        let host = (!present.host).then(|| head.uri.authority().unwrap_or(&authority).as_str());
+        let host = (!present.host).then(|| head.uri.authority().unwrap_or(authority).as_str());
         let forwarding = Forwarding {
             peer: peer.ip(),
             trusted: &self.trusted,
@@ -223,7 +225,7 @@ impl Forwarder {
             present.content_length,
             |out| write_forwarded_fields(out, &head.headers, &forwarding),
         );
-        let reply = match self.client.send(&authority, upstream_request).await {
+        let reply = match self.client.send(authority, upstream_request).await {
             Ok((response, fields)) => Reply {
                 upstream_fields: Some(fields),
                 ..Reply::of_version(response.map(|body| Either::Left(Box::pin(body))), api)
@@ -242,7 +244,7 @@ impl Forwarder {
                 failure(error, route, side)
             }
         };
-        (reply, Some(authority))
+        (reply, Some(endpoint.authority_json))
     }
 }
 

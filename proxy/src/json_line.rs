@@ -19,6 +19,33 @@ pub fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// A text rendered as a JSON string once, for a value many lines carry (a bundle's
+/// generation, an operation's template).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonString(Box<[u8]>);
+
+impl JsonString {
+    /// `text` as a JSON string.
+    pub fn new(text: &str) -> JsonString {
+        let mut out = Vec::with_capacity(text.len() + 2);
+        string(&mut out, text);
+        JsonString(out.into_boxed_slice())
+    }
+
+    /// The JSON text, quotes included.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Appends `rendered`, or `null`.
+pub fn optional_rendered(out: &mut Vec<u8>, rendered: Option<&JsonString>) {
+    match rendered {
+        Some(rendered) => out.extend_from_slice(rendered.as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 /// Appends `text` as a JSON string, or `null`.
 pub fn optional_string(out: &mut Vec<u8>, text: Option<&str>) {
     match text {
@@ -267,6 +294,17 @@ mod tests {
         assert_eq!(written(|out| ip(out, v6)), "\"2001:db8::1\"");
         assert_eq!(written(|out| optional_unsigned(out, None)), "null");
         assert_eq!(written(|out| optional_string(out, None)), "null");
+    }
+
+    #[test]
+    fn rendered_strings_are_written_as_rendered() {
+        let template = JsonString::new("/v1/\"odd\"/{id}");
+        assert_eq!(template.as_bytes(), br#""/v1/\"odd\"/{id}""#);
+        assert_eq!(
+            written(|out| optional_rendered(out, Some(&template))),
+            r#""/v1/\"odd\"/{id}""#
+        );
+        assert_eq!(written(|out| optional_rendered(out, None)), "null");
     }
 
     proptest! {

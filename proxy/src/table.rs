@@ -20,6 +20,7 @@ use switchyard_schemas::template::{PathTemplate, RouteConflict, RouteSet, Templa
 use crate::access_log::ServedBy;
 use crate::balance::{Upstream, UpstreamError};
 use crate::headers::ApiTags;
+use crate::json_line::JsonString;
 use crate::lifecycle::{InvalidHeaderText, Lifecycle};
 use crate::metrics::{Metrics, VersionKey, VersionMetrics};
 use crate::normalize::{PathError, normalize};
@@ -29,6 +30,7 @@ use crate::split::{MatchSource, Side, Splitter, StickySource};
 #[derive(Debug)]
 pub struct RoutingTable {
     generation: String,
+    generation_json: JsonString,
     environment: String,
     unrouted: ServedBy,
     paths: RouteSet<PathEntry>,
@@ -49,6 +51,7 @@ type MethodTable = BTreeMap<String, (Method, Route)>;
 #[derive(Debug)]
 pub struct Route {
     template: String,
+    template_json: JsonString,
     api: Arc<ApiRoute>,
     splitter: Option<Splitter>,
 }
@@ -115,6 +118,11 @@ impl Route {
     /// The operation's path template, e.g. `/v2/products/{id}`.
     pub fn template(&self) -> &str {
         &self.template
+    }
+
+    /// The path template as a JSON string, for access log lines.
+    pub fn template_json(&self) -> &JsonString {
+        &self.template_json
     }
 
     /// The API version this operation belongs to.
@@ -283,6 +291,7 @@ impl RoutingTable {
                 })?;
                 let route = Route {
                     template: operation.path.clone(),
+                    template_json: JsonString::new(&operation.path),
                     splitter: prepare_splitter(api)?,
                     api: Arc::clone(&prepared),
                 };
@@ -313,6 +322,7 @@ impl RoutingTable {
         }
         Ok(RoutingTable {
             generation: bundle.generation.clone(),
+            generation_json: JsonString::new(&bundle.generation),
             environment: bundle.environment.clone(),
             unrouted: ServedBy::unrouted(&bundle.environment),
             paths,
@@ -328,6 +338,11 @@ impl RoutingTable {
     /// The bundle's generation (`sha256:…`).
     pub fn generation(&self) -> &str {
         &self.generation
+    }
+
+    /// The bundle's generation as a JSON string, for access log lines.
+    pub fn generation_json(&self) -> &JsonString {
+        &self.generation_json
     }
 
     /// The bundle's environment.

@@ -216,7 +216,7 @@ impl Forwarder {
             tags: &route.api().tags,
             side,
             host,
-            present,
+            has_connection: present.connection,
         };
         let upstream_request = UpstreamRequest::new(
             head.method.clone(),

@@ -16,7 +16,6 @@ use ipnet::IpNet;
 
 use crate::exchange::write_field;
 use crate::json_line;
-use crate::request_fields::FieldsPresent;
 use crate::split::Side;
 
 /// `x-api-version`: the full `info.version` of the served version.
@@ -30,21 +29,6 @@ pub static SUNSET: HeaderName = HeaderName::from_static("sunset");
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 static X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 static X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
-static KEEP_ALIVE: HeaderName = HeaderName::from_static("keep-alive");
-static PROXY_CONNECTION: HeaderName = HeaderName::from_static("proxy-connection");
-
-/// Headers that describe one connection and are never forwarded (`Connection` first).
-static HOP_BY_HOP: [&HeaderName; 9] = [
-    &header::CONNECTION,
-    &KEEP_ALIVE,
-    &PROXY_CONNECTION,
-    &header::PROXY_AUTHENTICATE,
-    &header::PROXY_AUTHORIZATION,
-    &header::TE,
-    &header::TRAILER,
-    &header::TRANSFER_ENCODING,
-    &header::UPGRADE,
-];
 
 /// The proxies whose `x-forwarded-for` and `forwarded` chains are believed.
 #[derive(Debug, Clone, Default)]
@@ -114,8 +98,9 @@ pub struct Forwarding<'a> {
     pub side: Side,
     /// The `Host` to send when the client sent none.
     pub host: Option<&'a str>,
-    /// Which of the fields that shape the forwarded head the request has.
-    pub present: FieldsPresent,
+    /// Whether the request has a `Connection` field, whose tokens name more fields to
+    /// leave out.
+    pub has_connection: bool,
 }
 
 /// Appends the header lines of a forwarded request: the client's `headers`, less the
@@ -129,7 +114,7 @@ pub struct Forwarding<'a> {
 pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding: &Forwarding<'_>) {
     let peer = forwarding.peer.to_canonical();
     let trusted = forwarding.trusted.contains(peer);
-    let named = if forwarding.present.connection {
+    let named = if forwarding.has_connection {
         connection_named(
             headers
                 .get_all(header::CONNECTION)
@@ -166,11 +151,14 @@ pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding
 
 /// Whether `name` is a hop-by-hop header.
 pub fn is_hop_by_hop(name: &HeaderName) -> bool {
-    HOP_BY_HOP.contains(&name)
+    is_hop_by_hop_name(name.as_str().as_bytes())
 }
 
-/// Whether the header named `name` (in any case) is a hop-by-hop header: one of
-/// [`HOP_BY_HOP`], picked by length so that most names cost one comparison of lengths.
+/// Whether the header named `name` (in any case) is a hop-by-hop header: one that
+/// describes one connection and is never forwarded (`Connection`, `Keep-Alive`,
+/// `Proxy-Connection`, `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailer`,
+/// `Transfer-Encoding`, `Upgrade`). The candidates are picked by length, so most names
+/// cost one comparison of lengths.
 pub fn is_hop_by_hop_name(name: &[u8]) -> bool {
     let candidates: &[&[u8]] = match name.len() {
         2 => &[b"te"],
@@ -357,9 +345,22 @@ mod tests {
     use super::*;
     use crate::request_fields::RequestFields;
 
+    /// The hop-by-hop headers, as `http` names them.
+    static HOP_BY_HOP: [HeaderName; 9] = [
+        header::CONNECTION,
+        HeaderName::from_static("keep-alive"),
+        HeaderName::from_static("proxy-connection"),
+        header::PROXY_AUTHENTICATE,
+        header::PROXY_AUTHORIZATION,
+        header::TE,
+        header::TRAILER,
+        header::TRANSFER_ENCODING,
+        header::UPGRADE,
+    ];
+
     #[test]
     fn hop_by_hop_names_are_found_by_length_in_any_case() {
-        for hop in HOP_BY_HOP {
+        for hop in &HOP_BY_HOP {
             let name = hop.as_str();
             assert!(is_hop_by_hop_name(name.as_bytes()), "{name}");
             assert!(
@@ -458,7 +459,7 @@ mod tests {
             tags: &tags,
             side: Side::Current,
             host,
-            present: RequestFields::of(headers).present,
+            has_connection: RequestFields::of(headers).present.connection,
         };
         let mut out = Vec::new();
         write_forwarded_fields(&mut out, headers, &forwarding);

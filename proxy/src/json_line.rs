@@ -20,7 +20,7 @@ pub fn string(out: &mut Vec<u8>, text: &str) {
 }
 
 /// A text rendered as a JSON string once, for a value many lines carry (a bundle's
-/// generation, an operation's template).
+/// generation, an operation's template, an endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonString(Box<[u8]>);
 

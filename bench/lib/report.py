@@ -180,7 +180,9 @@ def throughput_ratios(records, summary_rows):
                      if c == connections and r.get(fastest) and "switchyard" in r]
         if per_round:
             out.append({"connections": connections, "against": fastest,
-                        "per_round": per_round, "median": median(per_round)})
+                        "per_round": per_round, "median": median(per_round),
+                        "of_medians": round(medians[("switchyard", connections)]
+                                            / medians[(fastest, connections)], 3)})
     return out
 
 
@@ -190,7 +192,8 @@ def throughput_note(ratios):
         return ""
     lines = ", ".join(
         f"at {r['connections']} connections over {r['against']}: "
-        + " ".join(f"{v:.3f}" for v in r["per_round"]) + f" (median {r['median']:.3f})"
+        + " ".join(f"{v:.3f}" for v in r["per_round"])
+        + f" (median {r['median']:.3f}; the ratio of the medians is {r['of_medians']:.3f})"
         for r in ratios)
     return ("switchyard's req/s over the faster nginx's in the same round, per round "
             f"(the req/s goal is read on their median): {lines}.")

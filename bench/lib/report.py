@@ -500,9 +500,9 @@ def markdown(meta, summary, goals):
                for c in summary.get("cpu", [])]),
         "",
     ]
-    if summary.get("instructions"):
-        counted = {c["system"]: c["per_request"] for c in summary["instructions"]
-                   if c["bundle"] == "canary"}
+    proxies = [c for c in summary.get("instructions", []) if c["system"] != "upstream"]
+    if proxies:
+        counted = {c["system"]: c["per_request"] for c in proxies if c["bundle"] == "canary"}
         base = counted.get("nginx-split")
         parts += [
             "User-space instructions per proxied request, counted by callgrind (one "
@@ -512,8 +512,11 @@ def markdown(meta, summary, goals):
             table(["system", "bundle", "requests", "instructions/request", "× nginx-split"],
                   [[c["system"], c["bundle"], c["requests"], c["per_request"],
                     fmt(c["per_request"] / base, 2) if base else "–"]
-                   for c in summary["instructions"]]),
+                   for c in proxies]),
             ""]
+    share = upstream_share(summary)
+    if share:
+        parts += [share, ""]
     cost = access_log_cost(summary)
     if cost:
         parts += [cost, ""]
@@ -552,6 +555,21 @@ def markdown(meta, summary, goals):
     if meta.get("notes"):
         parts += ["## Notes", ""] + [f"- {n}" for n in meta["notes"]] + [""]
     return "\n".join(parts)
+
+
+def upstream_share(summary):
+    """The sentence on what each proxy's forwarded request costs the upstream, or None."""
+    behind = {c["bundle"]: c["per_request"] for c in summary.get("instructions", [])
+              if c["system"] == "upstream"}
+    nginx, switchyard = behind.get("behind nginx-plain"), behind.get("behind switchyard")
+    if not nginx or not switchyard:
+        return None
+    return ("What the forwarded request costs the server behind the proxy (the upstream "
+            "nginx, one process on ports of its own, under callgrind, 8 connections): "
+            f"{nginx:,} instructions per request behind nginx-plain, {switchyard:,} behind "
+            f"switchyard ({fmt(switchyard / nginx, 2)}×; switchyard's request carries its "
+            "request id, forwarding chain and version tags). On a machine where the "
+            "upstream shares the proxy's CPUs, this counts against the proxy's req/s.")
 
 
 def access_log_cost(summary):

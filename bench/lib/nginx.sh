@@ -102,12 +102,32 @@ nginx_split_conf() {
   } >"$file"
 }
 
+# The header lines switchyard-proxy adds to a forwarded request of the benchmark's
+# canary (service `bench`, info.version 1.0) and to its answer, as nginx directives:
+# the same bytes for the upstream and the client to parse. `x-api-release` is fixed
+# to `current` (nginx picks the weighted side after it builds the request headers).
+nginx_switchyard_header_lines() {
+  # shellcheck disable=SC2016 # nginx variables
+  printf '%s\n      ' \
+    'proxy_set_header x-request-id $request_id;' \
+    'proxy_set_header x-forwarded-for $proxy_add_x_forwarded_for;' \
+    'proxy_set_header forwarded "for=$remote_addr;proto=$scheme";' \
+    'proxy_set_header x-forwarded-proto $scheme;' \
+    'proxy_set_header x-api-service bench;' \
+    'proxy_set_header x-api-version 1.0;' \
+    'proxy_set_header x-api-release current;' \
+    'add_header x-api-version 1.0 always;' \
+    'add_header x-request-id $request_id always;'
+}
+
 # The front proxy: a plain proxy (PLAIN_PORT, current only), a weighted split
-# (WEIGHTED_PORT, upstream weights from split.conf) and a `split_clients` 10% split
-# keyed on \$request_id (SPLIT_CLIENTS_PORT).
+# (WEIGHTED_PORT, upstream weights from split.conf), a `split_clients` 10% split
+# keyed on \$request_id (SPLIT_CLIENTS_PORT) and the weighted split adding the header
+# lines switchyard adds (TAGGED_PORT: a reference for equal header work).
 # Args: DIR WORKERS CURRENT_PORT TARGET_PORT PLAIN_PORT WEIGHTED_PORT SPLIT_CLIENTS_PORT
+#   TAGGED_PORT
 nginx_front_conf() {
-  local dir=$1 workers=$2 current=$3 target=$4 plain=$5 weighted=$6 clients=$7
+  local dir=$1 workers=$2 current=$3 target=$4 plain=$5 weighted=$6 clients=$7 tagged=$8
   [[ -f $dir/split.conf ]] || nginx_split_conf "$dir/split.conf" "$current" "$target" 90 10 a
   {
     nginx_head "$dir" "$workers"
@@ -121,6 +141,7 @@ nginx_front_conf() {
     # shellcheck disable=SC2016 # an nginx variable
     nginx_proxy_server "$weighted" weighted 'add_header x-bench-generation $bench_generation always;'
     nginx_proxy_server "$clients" "\$bench_variant"
+    nginx_proxy_server "$tagged" weighted "$(nginx_switchyard_header_lines)"
     echo "}"
   } >"$dir/nginx.conf"
 }

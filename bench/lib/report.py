@@ -158,11 +158,12 @@ def scale_ratios(records):
     return {"low": low, "high": high, "per_round": per_round} if per_round else None
 
 
-def throughput_ratios(records, summary_rows):
-    """Per concurrency: switchyard's req/s over the faster nginx's (the one with the
-    higher median) in the same round, round by round. Systems alternate within a round,
-    so a pair shares the machine's state of that minute; the median of these ratios is
-    not moved by a machine that drifts between rounds, as a ratio of medians is."""
+def throughput_ratios(records, summary_rows, candidates):
+    """Per concurrency: switchyard's req/s over the faster of `candidates` (the one with
+    the higher median) in the same round, round by round. Systems alternate within a
+    round, so a pair shares the machine's state of that minute; the median of these
+    ratios is not moved by a machine that drifts between rounds, as a ratio of medians
+    is."""
     rps = {}
     for entry in records:
         if entry["scenario"] == "throughput":
@@ -171,7 +172,7 @@ def throughput_ratios(records, summary_rows):
     medians = {(t["system"], t["connections"]): t["rps"] for t in summary_rows}
     out = []
     for connections in sorted({t["connections"] for t in summary_rows}):
-        nginx = [s for s in NGINX_FAST if (s, connections) in medians]
+        nginx = [s for s in candidates if (s, connections) in medians]
         if ("switchyard", connections) not in medians or not nginx:
             continue
         fastest = max(nginx, key=lambda s: medians[(s, connections)])
@@ -186,17 +187,32 @@ def throughput_ratios(records, summary_rows):
     return out
 
 
-def throughput_note(ratios):
-    """The sentence under the throughput table: the paired ratios the goal is read on."""
-    if not ratios:
-        return ""
-    lines = ", ".join(
+def ratio_list(ratios):
+    """Paired ratios per concurrency as a clause: per round, median, ratio of medians."""
+    return ", ".join(
         f"at {r['connections']} connections over {r['against']}: "
         + " ".join(f"{v:.3f}" for v in r["per_round"])
         + f" (median {r['median']:.3f}; the ratio of the medians is {r['of_medians']:.3f})"
         for r in ratios)
-    return ("switchyard's req/s over the faster nginx's in the same round, per round "
-            f"(the req/s goal is read on their median): {lines}.")
+
+
+def throughput_note(summary):
+    """The sentences under the throughput table: the paired ratios the goal is read on,
+    and those over nginx doing switchyard's header work (a reference, no goal)."""
+    parts = []
+    if summary.get("throughput_ratios"):
+        parts.append("switchyard's req/s over the faster nginx's in the same round, per "
+                     "round (the req/s goal is read on their median): "
+                     f"{ratio_list(summary['throughput_ratios'])}.")
+    if summary.get("tagged_ratios"):
+        parts.append("nginx-tagged is the weighted split sending the upstream the header "
+                     "lines switchyard adds (x-request-id, x-forwarded-for, forwarded, "
+                     "x-forwarded-proto, x-api-service, x-api-version, x-api-release) and "
+                     "answering with x-api-version and x-request-id, without metrics or "
+                     "access log: equal header work for the upstream and the load "
+                     "generator, which share the CPUs. switchyard's req/s over it, per "
+                     f"round (a reference, no goal): {ratio_list(summary['tagged_ratios'])}.")
+    return "\n\n".join(parts)
 
 
 def scale_note(rows, ratios):
@@ -263,9 +279,11 @@ def summarise(records):
     ratios = scale_ratios(records)
     if ratios:
         summary["scale_ratios"] = ratios
-    paired = throughput_ratios(records, summary.get("throughput", []))
-    if paired:
-        summary["throughput_ratios"] = paired
+    for key, candidates in (("throughput_ratios", NGINX_FAST),
+                            ("tagged_ratios", ["nginx-tagged"])):
+        paired = throughput_ratios(records, summary.get("throughput", []), candidates)
+        if paired:
+            summary[key] = paired
     for (system, variant), runs in grouped(records, "cpu").items():
         if "top" in runs[0]:
             summary["profile"] = runs[0]["top"]
@@ -449,7 +467,7 @@ def markdown(meta, summary, goals):
                sorted(summary.get("throughput", []),
                       key=lambda t: (t["connections"], t["system"]))]),
         "",
-        throughput_note(summary.get("throughput_ratios")),
+        throughput_note(summary),
         "",
         f"Fixed rate ({s['fixed_rate']}):",
         "",

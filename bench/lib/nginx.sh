@@ -125,9 +125,9 @@ nginx_switchyard_header_lines() {
 # keyed on \$request_id (SPLIT_CLIENTS_PORT) and the weighted split adding the header
 # lines switchyard adds (TAGGED_PORT: a reference for equal header work).
 # Args: DIR WORKERS CURRENT_PORT TARGET_PORT PLAIN_PORT WEIGHTED_PORT SPLIT_CLIENTS_PORT
-#   TAGGED_PORT
+#   [TAGGED_PORT]
 nginx_front_conf() {
-  local dir=$1 workers=$2 current=$3 target=$4 plain=$5 weighted=$6 clients=$7 tagged=$8
+  local dir=$1 workers=$2 current=$3 target=$4 plain=$5 weighted=$6 clients=$7 tagged=${8:-}
   [[ -f $dir/split.conf ]] || nginx_split_conf "$dir/split.conf" "$current" "$target" 90 10 a
   {
     nginx_head "$dir" "$workers"
@@ -141,7 +141,7 @@ nginx_front_conf() {
     # shellcheck disable=SC2016 # an nginx variable
     nginx_proxy_server "$weighted" weighted 'add_header x-bench-generation $bench_generation always;'
     nginx_proxy_server "$clients" "\$bench_variant"
-    nginx_proxy_server "$tagged" weighted "$(nginx_switchyard_header_lines)"
+    [[ -z $tagged ]] || nginx_proxy_server "$tagged" weighted "$(nginx_switchyard_header_lines)"
     echo "}"
   } >"$dir/nginx.conf"
 }

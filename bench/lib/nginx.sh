@@ -111,7 +111,6 @@ nginx_switchyard_header_lines() {
   printf '%s\n      ' \
     'proxy_set_header x-request-id $request_id;' \
     'proxy_set_header x-forwarded-for $proxy_add_x_forwarded_for;' \
-    'proxy_set_header forwarded "for=$remote_addr;proto=$scheme";' \
     'proxy_set_header x-forwarded-proto $scheme;' \
     'proxy_set_header x-api-service bench;' \
     'proxy_set_header x-api-version 1.0;' \

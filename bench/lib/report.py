@@ -206,7 +206,7 @@ def throughput_note(summary):
                      f"{ratio_list(summary['throughput_ratios'])}.")
     if summary.get("tagged_ratios"):
         parts.append("nginx-tagged is the weighted split sending the upstream the header "
-                     "lines switchyard adds (x-request-id, x-forwarded-for, forwarded, "
+                     "lines switchyard adds (x-request-id, x-forwarded-for, "
                      "x-forwarded-proto, x-api-service, x-api-version, x-api-release) and "
                      "answering with x-api-version and x-request-id, without metrics or "
                      "access log: equal header work for the upstream and the load "

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use crate::access_log::{AccessLog, Writer};
 use crate::cli::Args;
 use crate::forward::Forwarder;
-use crate::headers::{PeerValues, TrustedProxies};
+use crate::headers::{ForwardedHeader, PeerValues, TrustedProxies};
 use crate::metrics::Metrics;
 use crate::reload::{self, BundleWatch, LoadError, ReloadSettings};
 use crate::server::{self, Limits, Workers, WorkersError};
@@ -144,6 +144,11 @@ impl Ready {
             body_timeout: args.upstream_body_timeout,
         };
         let trusted = TrustedProxies::new(args.trusted_proxies.clone());
+        let forwarded = if args.forwarded_header {
+            ForwardedHeader::Sent
+        } else {
+            ForwardedHeader::Omitted
+        };
         let max_body_bytes = args.max_body_bytes;
         let serving_state = Arc::clone(&self.state);
         // Called once on each worker thread, inside its runtime: each worker has its own
@@ -157,6 +162,7 @@ impl Ready {
                 state: Arc::clone(&serving_state),
                 client,
                 trusted: trusted.clone(),
+                forwarded,
                 peer_values: PeerValues::default(),
                 log,
                 max_body_bytes,

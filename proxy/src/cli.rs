@@ -40,6 +40,11 @@ pub struct Args {
     /// Networks whose `x-forwarded-for`/`forwarded` chains are kept (comma-separated CIDRs).
     #[arg(long, value_name = "CIDR,...", value_delimiter = ',', value_parser = parse_network)]
     pub trusted_proxies: Vec<IpNet>,
+    /// Also send RFC 7239 `Forwarded` (`for=CLIENT;proto=http`) beside `X-Forwarded-For`
+    /// and `X-Forwarded-Proto`, which are always sent. Without it a client's `Forwarded`
+    /// is removed, unless it comes from a trusted proxy.
+    #[arg(long)]
+    pub forwarded_header: bool,
     /// Largest request head accepted, in bytes (then 431).
     #[arg(long, value_name = "BYTES", default_value_t = 65_536)]
     pub max_header_bytes: usize,
@@ -139,6 +144,7 @@ mod tests {
         assert_eq!(args.upstream_connect_timeout, Duration::from_secs(1));
         assert_eq!(args.upstream_timeout, Duration::from_secs(30));
         assert_eq!(args.trusted_proxies.len(), 2);
+        assert!(!args.forwarded_header);
         assert!(
             Args::try_parse_from(["switchyard-proxy", "--bundle", "b", "--listen", "nowhere"])
                 .is_err()

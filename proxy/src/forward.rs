@@ -21,7 +21,7 @@ use crate::body_limit::{self, RequestBody, TooLarge};
 use crate::exchange::UpstreamRequest;
 use crate::framing;
 use crate::headers::{
-    Forwarding, PeerValues, TrustedProxies, client_address, write_forwarded_fields,
+    ForwardedHeader, Forwarding, PeerValues, TrustedProxies, client_address, write_forwarded_fields,
 };
 use crate::json_line::JsonString;
 use crate::request_fields::{FieldsPresent, RequestFields};
@@ -60,6 +60,8 @@ pub struct Forwarder {
     pub client: UpstreamClient,
     /// Whose forwarding chains are believed.
     pub trusted: TrustedProxies,
+    /// Whether RFC 7239 `forwarded` is written.
+    pub forwarded: ForwardedHeader,
     /// The forwarding values of this worker's last untrusted peer.
     pub peer_values: PeerValues,
     /// Where access log lines go: this worker's batch.
@@ -211,6 +213,7 @@ impl Forwarder {
         let forwarding = Forwarding {
             peer: peer.ip(),
             trusted: &self.trusted,
+            forwarded: self.forwarded,
             peer_values: &self.peer_values,
             request_id,
             tags: &route.api().tags,

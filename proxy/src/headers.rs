@@ -4,9 +4,10 @@
 //! are removed in both directions (from answers as their heads are read, in
 //! [`crate::exchange`]). A forwarded request's header lines are written out
 //! at once ([`write_forwarded_fields`]): the client's, then `x-request-id`,
-//! `x-forwarded-for`, `x-forwarded-proto` and `forwarded` (a client-supplied chain is
-//! trusted only from `--trusted-proxies`) and the API tags, replacing whatever the
-//! client sent (they come last, so `Connection: x-api-version` cannot remove them).
+//! `x-forwarded-for`, `x-forwarded-proto`, RFC 7239 `forwarded` when
+//! `--forwarded-header` asks for it (a client-supplied chain is trusted only from
+//! `--trusted-proxies`) and the API tags, replacing whatever the client sent (they come
+//! last, so `Connection: x-api-version` cannot remove them).
 
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
@@ -56,16 +57,17 @@ impl TrustedProxies {
 /// lines instead of writing them again.
 #[derive(Debug, Default)]
 pub struct PeerValues {
-    last: Mutex<Option<(IpAddr, Vec<u8>)>>,
+    last: Mutex<Option<(IpAddr, ForwardedHeader, Vec<u8>)>>,
 }
 
 impl PeerValues {
-    /// Appends `x-forwarded-for`, `forwarded` and `x-forwarded-proto` for a request
-    /// whose only hop is `peer`.
-    fn write_for_peer(&self, out: &mut Vec<u8>, peer: IpAddr) {
+    /// Appends `x-forwarded-for`, `x-forwarded-proto` and, as `forwarded` says,
+    /// `forwarded` for a request whose only hop is `peer`.
+    fn write_for_peer(&self, out: &mut Vec<u8>, peer: IpAddr, forwarded: ForwardedHeader) {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((address, lines)) = last.as_ref()
+        if let Some((address, style, lines)) = last.as_ref()
             && *address == peer
+            && *style == forwarded
         {
             out.extend_from_slice(lines);
             return;
@@ -73,12 +75,28 @@ impl PeerValues {
         let mut lines = Vec::with_capacity(128);
         lines.extend_from_slice(b"x-forwarded-for: ");
         json_line::ip_text(&mut lines, peer);
-        lines.extend_from_slice(b"\r\nforwarded: ");
-        forwarded_for(&mut lines, peer);
         lines.extend_from_slice(b"\r\nx-forwarded-proto: http\r\n");
+        if forwarded == ForwardedHeader::Sent {
+            lines.extend_from_slice(b"forwarded: ");
+            forwarded_for(&mut lines, peer);
+            lines.extend_from_slice(b"\r\n");
+        }
         out.extend_from_slice(&lines);
-        *last = Some((peer, lines));
+        *last = Some((peer, forwarded, lines));
     }
+}
+
+/// Whether forwarded requests carry RFC 7239 `forwarded` beside `x-forwarded-for` and
+/// `x-forwarded-proto`, which they always carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ForwardedHeader {
+    /// Not written (as Envoy, HAProxy and Traefik do by default): a client's
+    /// `forwarded` is removed unless it comes from a trusted proxy, whose is passed on.
+    #[default]
+    Omitted,
+    /// Written like `x-forwarded-for`: the peer appended to a trusted proxy's chain,
+    /// anyone else's replaced.
+    Sent,
 }
 
 /// What a forwarded request carries besides the client's own headers.
@@ -88,6 +106,8 @@ pub struct Forwarding<'a> {
     pub peer: IpAddr,
     /// Whose forwarding chains are believed.
     pub trusted: &'a TrustedProxies,
+    /// Whether RFC 7239 `forwarded` is written.
+    pub forwarded: ForwardedHeader,
     /// This worker's forwarding lines of its last untrusted peer.
     pub peer_values: &'a PeerValues,
     /// The request's `x-request-id`.
@@ -108,7 +128,8 @@ pub struct Forwarding<'a> {
 /// when the client sent none, `x-request-id`, the forwarding chain and the API tags.
 ///
 /// A trusted peer's chain is kept and the peer appended (its `x-forwarded-proto` is
-/// kept too); anyone else's chain is replaced. The proxy's lines come last, so no
+/// kept too, and its `forwarded` passed on as it is when none is written); anyone
+/// else's chain is replaced, or removed when not written. The proxy's lines come last, so no
 /// `Connection` token can remove them. Nothing is inserted into a header map: each
 /// client header is looked at once, and the proxy's lines are written as they are.
 pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding: &Forwarding<'_>) {
@@ -126,8 +147,9 @@ pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding
     };
     for (name, value) in headers {
         let set_by_proxy = match name.as_str() {
-            "x-request-id" | "x-forwarded-for" | "forwarded" | "x-api-service"
-            | "x-api-version" | "x-api-release" => true,
+            "x-request-id" | "x-forwarded-for" | "x-api-service" | "x-api-version"
+            | "x-api-release" => true,
+            "forwarded" => forwarding.forwarded == ForwardedHeader::Sent || !trusted,
             "x-forwarded-proto" => !trusted,
             _ => false,
         };
@@ -142,9 +164,11 @@ pub fn write_forwarded_fields(out: &mut Vec<u8>, headers: &HeaderMap, forwarding
     }
     write_field(out, b"x-request-id", forwarding.request_id.as_bytes());
     if trusted {
-        write_trusted_chain(out, headers, peer);
+        write_trusted_chain(out, headers, peer, forwarding.forwarded);
     } else {
-        forwarding.peer_values.write_for_peer(out, peer);
+        forwarding
+            .peer_values
+            .write_for_peer(out, peer, forwarding.forwarded);
     }
     out.extend_from_slice(forwarding.tags.lines(forwarding.side));
 }
@@ -228,24 +252,32 @@ pub fn connection_named<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<Vec<u
     named
 }
 
-/// Appends `x-forwarded-for` and `forwarded` with `peer` after the client's chains,
-/// and `x-forwarded-proto: http` when the client sent none.
-fn write_trusted_chain(out: &mut Vec<u8>, headers: &HeaderMap, peer: IpAddr) {
+/// Appends `x-forwarded-for` (and, as `forwarded` says, `forwarded`) with `peer`
+/// after the client's chains, and `x-forwarded-proto: http` when the client sent none.
+fn write_trusted_chain(
+    out: &mut Vec<u8>,
+    headers: &HeaderMap,
+    peer: IpAddr,
+    forwarded: ForwardedHeader,
+) {
     out.extend_from_slice(b"x-forwarded-for: ");
     if let Some(chain) = joined(headers, &X_FORWARDED_FOR) {
         out.extend_from_slice(chain.as_bytes());
         out.extend_from_slice(b", ");
     }
     json_line::ip_text(out, peer);
-    out.extend_from_slice(b"\r\nforwarded: ");
-    if let Some(chain) = joined(headers, &header::FORWARDED) {
-        out.extend_from_slice(chain.as_bytes());
-        out.extend_from_slice(b", ");
-    }
-    forwarded_for(out, peer);
     out.extend_from_slice(b"\r\n");
     if !headers.contains_key(&X_FORWARDED_PROTO) {
         out.extend_from_slice(b"x-forwarded-proto: http\r\n");
+    }
+    if forwarded == ForwardedHeader::Sent {
+        out.extend_from_slice(b"forwarded: ");
+        if let Some(chain) = joined(headers, &header::FORWARDED) {
+            out.extend_from_slice(chain.as_bytes());
+            out.extend_from_slice(b", ");
+        }
+        forwarded_for(out, peer);
+        out.extend_from_slice(b"\r\n");
     }
 }
 
@@ -445,6 +477,7 @@ mod tests {
         trusted: &TrustedProxies,
         cache: &PeerValues,
         host: Option<&str>,
+        style: ForwardedHeader,
     ) -> HeaderMap {
         let tags = ApiTags::new(
             HeaderValue::from_static("products"),
@@ -454,6 +487,7 @@ mod tests {
         let forwarding = Forwarding {
             peer: peer.parse().expect("ip"),
             trusted,
+            forwarded: style,
             peer_values: cache,
             request_id: &request_id,
             tags: &tags,
@@ -476,14 +510,20 @@ mod tests {
         written
     }
 
-    fn untrusted(headers: &HeaderMap, peer: &str) -> HeaderMap {
+    fn untrusted(headers: &HeaderMap, peer: &str, style: ForwardedHeader) -> HeaderMap {
         forwarded(
             headers,
             peer,
             &TrustedProxies::default(),
             &PeerValues::default(),
             None,
+            style,
         )
+    }
+
+    fn trusted_from(headers: &HeaderMap, peer: &str, style: ForwardedHeader) -> HeaderMap {
+        let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
+        forwarded(headers, peer, &trusted, &PeerValues::default(), None, style)
     }
 
     #[test]
@@ -498,7 +538,7 @@ mod tests {
             ("x-api-version", "9.9"),
             ("accept", "*/*"),
         ]);
-        let sent = untrusted(&client, "10.0.0.5");
+        let sent = untrusted(&client, "10.0.0.5", ForwardedHeader::Omitted);
         let names: Vec<&str> = sent.keys().map(HeaderName::as_str).collect();
         assert_eq!(
             names,
@@ -506,7 +546,6 @@ mod tests {
                 "accept",
                 "x-request-id",
                 "x-forwarded-for",
-                "forwarded",
                 "x-forwarded-proto",
                 "x-api-service",
                 "x-api-version",
@@ -514,6 +553,12 @@ mod tests {
             ]
         );
         assert_eq!(values(&sent, "x-api-version"), ["2.1"]);
+        let sent = untrusted(&client, "10.0.0.5", ForwardedHeader::Sent);
+        let names: Vec<&str> = sent.keys().map(HeaderName::as_str).collect();
+        assert_eq!(
+            names[2..5],
+            ["x-forwarded-for", "x-forwarded-proto", "forwarded"]
+        );
     }
 
     #[test]
@@ -524,15 +569,22 @@ mod tests {
             ("x-forwarded-proto", "https"),
         ];
         let peer: IpAddr = "10.0.0.5".parse().expect("ip");
-        let sent = untrusted(&request(&spoofed), "10.0.0.5");
+        let sent = untrusted(&request(&spoofed), "10.0.0.5", ForwardedHeader::Sent);
         assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
         assert_eq!(values(&sent, "forwarded"), ["for=10.0.0.5;proto=http"]);
+        assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
+        let sent = untrusted(&request(&spoofed), "10.0.0.5", ForwardedHeader::Omitted);
+        assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
+        assert!(
+            values(&sent, "forwarded").is_empty(),
+            "a spoofed chain is removed"
+        );
         assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
 
         let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
         let mut headers = request(&spoofed);
         headers.append("x-forwarded-for", HeaderValue::from_static("7.7.7.7"));
-        let sent = forwarded(&headers, "10.0.0.5", &trusted, &PeerValues::default(), None);
+        let sent = trusted_from(&headers, "10.0.0.5", ForwardedHeader::Sent);
         assert_eq!(
             values(&sent, "x-forwarded-for"),
             ["6.6.6.6, 7.7.7.7, 10.0.0.5"]
@@ -542,15 +594,26 @@ mod tests {
             ["for=6.6.6.6, for=10.0.0.5;proto=http"]
         );
         assert_eq!(values(&sent, "x-forwarded-proto"), ["https"]);
-        let sent = forwarded(
-            &HeaderMap::new(),
-            "10.0.0.5",
-            &trusted,
-            &PeerValues::default(),
-            None,
+        let sent = trusted_from(&headers, "10.0.0.5", ForwardedHeader::Omitted);
+        assert_eq!(
+            values(&sent, "x-forwarded-for"),
+            ["6.6.6.6, 7.7.7.7, 10.0.0.5"]
         );
-        assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
-        assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
+        assert_eq!(
+            values(&sent, "forwarded"),
+            ["for=6.6.6.6"],
+            "passed on as it is"
+        );
+        assert_eq!(values(&sent, "x-forwarded-proto"), ["https"]);
+        for style in [ForwardedHeader::Omitted, ForwardedHeader::Sent] {
+            let sent = trusted_from(&HeaderMap::new(), "10.0.0.5", style);
+            assert_eq!(values(&sent, "x-forwarded-for"), ["10.0.0.5"]);
+            assert_eq!(values(&sent, "x-forwarded-proto"), ["http"]);
+            assert_eq!(
+                values(&sent, "forwarded").len(),
+                usize::from(style == ForwardedHeader::Sent)
+            );
+        }
         assert_eq!(
             client_address(&headers, peer, &trusted),
             "7.7.7.7".parse::<IpAddr>().expect("an address")
@@ -565,30 +628,40 @@ mod tests {
     fn one_cache_serves_peers_in_turn_with_their_own_values() {
         let cache = PeerValues::default();
         let untrusted = TrustedProxies::default();
-        for peer in [
-            "10.0.0.5",
-            "10.0.0.5",
-            "192.0.2.1",
-            "2001:db8::7",
-            "10.0.0.5",
+        for (peer, style) in [
+            ("10.0.0.5", ForwardedHeader::Sent),
+            ("10.0.0.5", ForwardedHeader::Sent),
+            ("10.0.0.5", ForwardedHeader::Omitted),
+            ("192.0.2.1", ForwardedHeader::Sent),
+            ("2001:db8::7", ForwardedHeader::Sent),
+            ("2001:db8::7", ForwardedHeader::Omitted),
+            ("10.0.0.5", ForwardedHeader::Sent),
         ] {
             let address: IpAddr = peer.parse().expect("ip");
             let headers = request(&[("x-forwarded-for", "6.6.6.6")]);
-            let sent = forwarded(&headers, peer, &untrusted, &cache, None);
+            let sent = forwarded(&headers, peer, &untrusted, &cache, None, style);
             assert_eq!(values(&sent, "x-forwarded-for"), [peer]);
             let element = match address {
                 IpAddr::V4(_) => format!("for={peer};proto=http"),
                 IpAddr::V6(_) => format!("for=\"[{peer}]\";proto=http"),
             };
-            assert_eq!(values(&sent, "forwarded"), [element]);
+            let expected: &[String] = match style {
+                ForwardedHeader::Sent => &[element],
+                ForwardedHeader::Omitted => &[],
+            };
+            assert_eq!(values(&sent, "forwarded"), expected, "{peer} {style:?}");
         }
     }
 
     #[test]
     fn ipv6_peers_are_quoted_and_mapped_v4_is_canonical() {
-        let sent = untrusted(&HeaderMap::new(), "::1");
+        let sent = untrusted(&HeaderMap::new(), "::1", ForwardedHeader::Sent);
         assert_eq!(values(&sent, "forwarded"), ["for=\"[::1]\";proto=http"]);
-        let sent = untrusted(&HeaderMap::new(), "::ffff:10.1.2.3");
+        let sent = untrusted(
+            &HeaderMap::new(),
+            "::ffff:10.1.2.3",
+            ForwardedHeader::Omitted,
+        );
         assert_eq!(values(&sent, "x-forwarded-for"), ["10.1.2.3"]);
         let mapped: IpAddr = "::ffff:10.1.2.3".parse().expect("ip");
         let trusted = TrustedProxies::new(vec!["10.0.0.0/8".parse().expect("net")]);
@@ -604,7 +677,7 @@ mod tests {
             ("x-request-id", "spoofed"),
             ("host", "shop.example"),
         ]);
-        let sent = untrusted(&client, "10.0.0.5");
+        let sent = untrusted(&client, "10.0.0.5", ForwardedHeader::Omitted);
         assert_eq!(values(&sent, "x-api-version"), ["2.1"]);
         assert_eq!(values(&sent, "x-api-release"), ["current"]);
         assert_eq!(values(&sent, "x-api-service"), ["products"]);
@@ -616,6 +689,7 @@ mod tests {
             &TrustedProxies::default(),
             &PeerValues::default(),
             Some("upstream.internal:8080"),
+            ForwardedHeader::Omitted,
         );
         assert_eq!(values(&without_host, "host"), ["upstream.internal:8080"]);
     }

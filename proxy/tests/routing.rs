@@ -122,12 +122,32 @@ async fn tags_and_forwarding_headers_overwrite_what_the_client_sent() {
     assert_eq!(headers["x-api-service"], serde_json::json!(["products"]));
     assert_eq!(headers["x-api-release"], serde_json::json!(["current"]));
     assert_eq!(headers["x-forwarded-for"], serde_json::json!(["127.0.0.1"]));
+    assert_eq!(headers["x-forwarded-proto"], serde_json::json!(["http"]));
     assert_eq!(
         headers["forwarded"],
-        serde_json::json!(["for=127.0.0.1;proto=http"])
+        serde_json::Value::Null,
+        "an untrusted client's chain is removed, and none is written by default"
     );
     assert_eq!(headers["x-private"], serde_json::Value::Null);
     assert_eq!(headers["keep-alive"], serde_json::Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rfc7239_forwarded_header_is_written_when_asked() {
+    let shop = Shop::start(binary(), &["--forwarded-header"]).await;
+    let echo = shop
+        .client()
+        .get("/v2/products", &[("forwarded", "for=6.6.6.6")])
+        .await
+        .json();
+    assert_eq!(
+        echo["headers"]["forwarded"],
+        serde_json::json!(["for=127.0.0.1;proto=http"])
+    );
+    assert_eq!(
+        echo["headers"]["x-forwarded-for"],
+        serde_json::json!(["127.0.0.1"])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

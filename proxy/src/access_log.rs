@@ -26,10 +26,10 @@ use crate::split::Side;
 use tokio::sync::{mpsc, watch};
 
 /// Bytes of lines a worker collects before handing them over as one batch.
-const BATCH_BYTES: usize = 128 * 1024;
+const BATCH_BYTES: usize = 32 * 1024;
 
 /// Batches waiting for the writer before new ones are dropped (about 8 MiB of lines).
-const CAPACITY: usize = 64;
+const CAPACITY: usize = 256;
 
 /// How often a worker hands over a partial batch, so that lines appear at low traffic.
 pub const HANDOVER_EVERY: Duration = Duration::from_millis(100);

@@ -4,9 +4,9 @@
 //! buffer (no `serde_json::Value`, no allocation per line). A worker hands a batch to a
 //! bounded channel with `try_send` once it holds 32 KiB, every 100 ms, and when the
 //! worker stops: a request never waits, and the writer is woken per batch, not per
-//! line. The writer task writes each batch whole with one blocking write (on tokio's
-//! blocking pool, no buffer in between, so the bytes are not copied again) and drains
-//! what is queued on shutdown. Batches that do not fit are dropped, their lines counted
+//! line. The writer is a thread of its own, woken by the channel alone: it writes each
+//! batch whole with one blocking write (no buffer in between, so the bytes are not
+//! copied again), reopens the file when asked and drains what is queued on shutdown. Batches that do not fit are dropped, their lines counted
 //! in `switchyard_access_log_dropped_total` and warned about at most every 10 seconds.
 
 use std::io::Write;
@@ -182,11 +182,22 @@ struct Batch {
     lines: u64,
 }
 
+/// What the writer thread is sent, in order.
+#[derive(Debug)]
+enum Message {
+    /// Lines to write.
+    Lines(Batch),
+    /// Open the file at the path again (log rotation renamed it).
+    Reopen,
+    /// Everything before was the last: stop.
+    Stop,
+}
+
 /// The shared side of the access log: the writer's channel and the dropped-line
 /// counter. Each worker records through its own [`WorkerLog`].
 #[derive(Debug, Clone)]
 pub struct AccessLog {
-    sender: Option<mpsc::Sender<Batch>>,
+    sender: Option<mpsc::Sender<Message>>,
     dropped: Arc<Dropped>,
 }
 
@@ -200,7 +211,8 @@ struct Dropped {
 /// The writer's half, its destination already open: run it with [`Writer::run`] and
 /// await it.
 pub struct Writer {
-    receiver: mpsc::Receiver<Batch>,
+    receiver: mpsc::Receiver<Message>,
+    control: mpsc::Sender<Message>,
     destination: Destination,
     sink: Sink,
 }
@@ -243,14 +255,15 @@ impl AccessLog {
         }
         let sink = open(&destination)?;
         let (sender, receiver) = mpsc::channel(capacity);
+        let writer = Writer {
+            receiver,
+            control: sender.clone(),
+            destination,
+            sink,
+        };
         let log = AccessLog {
             sender: Some(sender),
             dropped,
-        };
-        let writer = Writer {
-            receiver,
-            destination,
-            sink,
         };
         Ok((log, Some(writer)))
     }
@@ -268,7 +281,7 @@ impl AccessLog {
             return;
         };
         let lines = batch.lines;
-        if lines > 0 && sender.try_send(batch).is_err() {
+        if lines > 0 && sender.try_send(Message::Lines(batch)).is_err() {
             self.dropped_lines(lines);
         }
     }
@@ -401,50 +414,74 @@ fn open(destination: &Destination) -> std::io::Result<Sink> {
 }
 
 impl Writer {
-    /// Writes batches until `shutdown` fires (or every handle is gone), then drains what
-    /// is queued. Each change of `reopen` opens a file destination again (after log
-    /// rotation renamed it: later lines go to a new file at the path).
+    /// Writes batches on a thread of its own until `shutdown` fires, then drains what
+    /// is queued and returns once the thread has. Each change of `reopen` opens a file
+    /// destination again (after log rotation renamed it: later lines go to a new file
+    /// at the path). Lines that cannot be written are warned about and dropped.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>, mut reopen: watch::Receiver<u64>) {
         let Writer {
-            mut receiver,
+            receiver,
+            control,
             destination,
-            mut sink,
+            sink,
         } = self;
+        let (finished, done) = tokio::sync::oneshot::channel::<()>();
+        let started = std::thread::Builder::new()
+            .name("switchyard-log".into())
+            .spawn(move || {
+                write_until_stopped(receiver, &destination, sink);
+                let _ = finished.send(());
+            });
+        if let Err(error) = started {
+            tracing::error!(%error, "cannot start the access log writer thread; access log lines are dropped");
+            return;
+        }
         loop {
-            let batch = tokio::select! {
-                batch = receiver.recv() => batch,
+            tokio::select! {
                 Ok(()) = reopen.changed() => {
-                    sink = reopened(&destination, sink).await;
-                    continue;
+                    if control.send(Message::Reopen).await.is_err() {
+                        break;
+                    }
                 }
                 () = crate::server::signalled(&mut shutdown) => {
-                    receiver.close();
-                    receiver.recv().await
+                    let _ = control.send(Message::Stop).await;
+                    break;
                 }
-            };
-            let Some(batch) = batch else {
-                return;
-            };
-            match write(sink, batch.bytes).await {
-                Some(kept) => sink = kept,
-                None => return,
             }
+        }
+        drop(control);
+        // An error means the thread ended without saying so (it panicked): nothing to wait for.
+        let _ = done.await;
+    }
+}
+
+/// The writer thread: writes what `receiver` brings, in order, until told to stop or
+/// every sender is gone.
+fn write_until_stopped(
+    mut receiver: mpsc::Receiver<Message>,
+    destination: &Destination,
+    mut sink: Sink,
+) {
+    while let Some(message) = receiver.blocking_recv() {
+        match message {
+            Message::Lines(batch) => {
+                if let Err(error) = sink.write_all(&batch.bytes).and_then(|()| sink.flush()) {
+                    tracing::warn!(%error, "cannot write the access log");
+                }
+            }
+            Message::Reopen => sink = reopened(destination, sink),
+            Message::Stop => return,
         }
     }
 }
 
 /// `destination` opened again, or `current` when it is standard output or cannot be
 /// opened (said in the log: lines keep going where they went).
-async fn reopened(destination: &Destination, current: Sink) -> Sink {
+fn reopened(destination: &Destination, current: Sink) -> Sink {
     let Destination::File(path) = destination else {
         return current;
     };
-    let reopening = destination.clone();
-    let opened = tokio::task::spawn_blocking(move || open(&reopening))
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|opened| opened);
-    match opened {
+    match open(destination) {
         Ok(sink) => {
             tracing::info!(path = %path.display(), "access log reopened");
             sink
@@ -452,25 +489,6 @@ async fn reopened(destination: &Destination, current: Sink) -> Sink {
         Err(error) => {
             tracing::error!(path = %path.display(), %error, "cannot reopen the access log; lines go to the file open before");
             current
-        }
-    }
-}
-
-/// Writes `lines` to `sink` on the blocking pool and hands the sink back; `None` when
-/// the blocking task could not run (the runtime is shutting down).
-async fn write(mut sink: Sink, lines: Vec<u8>) -> Option<Sink> {
-    let written = tokio::task::spawn_blocking(move || {
-        if let Err(error) = sink.write_all(&lines).and_then(|()| sink.flush()) {
-            tracing::warn!(%error, "cannot write the access log");
-        }
-        sink
-    })
-    .await;
-    match written {
-        Ok(sink) => Some(sink),
-        Err(error) => {
-            tracing::error!(%error, "the access log writer stopped");
-            None
         }
     }
 }
@@ -621,7 +639,9 @@ mod tests {
             recorded += 1;
             assert!(recorded < 10_000, "nothing was dropped");
         }
-        let queued = writer.receiver.try_recv().expect("the first batch");
+        let Ok(Message::Lines(queued)) = writer.receiver.try_recv() else {
+            panic!("the first batch is queued");
+        };
         assert!(queued.bytes.len() >= BATCH_BYTES);
         assert_eq!(queued.lines + dropped.get(), recorded);
         assert_eq!(
@@ -631,7 +651,9 @@ mod tests {
         // A partial batch is handed over when the worker's handle goes away.
         worker.record(&entry("/last"));
         drop(worker);
-        let last = writer.receiver.try_recv().expect("the last line");
+        let Ok(Message::Lines(last)) = writer.receiver.try_recv() else {
+            panic!("the last line is queued");
+        };
         assert_eq!(last.lines, 1);
         let line: serde_json::Value = serde_json::from_slice(&last.bytes).expect("JSON");
         assert_eq!(line["path"], "/last");

@@ -6,8 +6,8 @@
 //! which is how scripts and tests started with `--listen 127.0.0.1:0` learn the ports.
 //!
 //! The main thread runs a single-threaded runtime for the control work (signals, the
-//! admin server, reloads, the access log writer); API traffic runs on the worker
-//! threads that `Ready::start` builds.
+//! admin server, reloads, telling the access log writer thread to reopen or stop); API
+//! traffic runs on the worker threads that `Ready::start` builds.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

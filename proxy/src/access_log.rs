@@ -6,8 +6,9 @@
 //! worker stops: a request never waits, and the writer is woken per batch, not per
 //! line. The writer is a thread of its own, woken by the channel alone: it writes each
 //! batch whole with one blocking write (no buffer in between, so the bytes are not
-//! copied again), reopens the file when asked and drains what is queued on shutdown. Batches that do not fit are dropped, their lines counted
-//! in `switchyard_access_log_dropped_total` and warned about at most every 10 seconds.
+//! copied again), reopens the file when asked and drains what is queued on shutdown.
+//! Batches that do not fit are dropped, their lines counted in
+//! `switchyard_access_log_dropped_total` and warned about at most every 10 seconds.
 
 use std::io::Write;
 use std::net::IpAddr;
@@ -449,7 +450,6 @@ impl Writer {
                 }
             }
         }
-        drop(control);
         // An error means the thread ended without saying so (it panicked): nothing to wait for.
         let _ = done.await;
     }

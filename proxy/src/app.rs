@@ -1,7 +1,7 @@
 //! Wiring: load the bundle, bind the listeners, start the worker runtimes, then run the
 //! proxy server (on the workers), the admin server, the reloader and the access log
-//! writer (its thread steered from the caller's runtime) until shutdown. Every task and thread started here
-//! is awaited here.
+//! writer (its thread steered from the caller's runtime) until shutdown. Every task and
+//! thread started here is awaited here.
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
